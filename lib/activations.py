@@ -1,0 +1,118 @@
+r"""Activation functions and their derivatives.
+
+Chapters 3 (the sigmoid) and 6 (activation functions) teach these; every
+network in the book uses them. Each ``f`` has ``f_derivative(z)`` beside it,
+the elementwise :math:`f'(z)`. All are stable: ``sigmoid(±1000)`` is exactly 1
+or 0 and ``softmax`` of logits near 1e4 is finite, without warnings.
+"""
+import numpy as np
+
+
+def sigmoid(z):
+    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, elementwise.
+
+    Computed as :math:`e^{-|z|}`-based branches so that ``exp`` never
+    overflows: for :math:`z \ge 0`, :math:`1/(1+e^{-z})`; for :math:`z<0`,
+    :math:`e^{z}/(1+e^{z})`.
+
+    Args:
+        z: array of any shape (a scalar works too), for example Z of shape (1, m).
+
+    Returns:
+        array of z's shape, values in [0, 1].
+    """
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_derivative(z):
+    r""":math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`, elementwise; z of any shape."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    r"""Hyperbolic tangent :math:`\tanh z = (e^z - e^{-z})/(e^z + e^{-z})`; z of any shape."""
+    return np.tanh(np.asarray(z, dtype=float))
+
+
+def tanh_derivative(z):
+    r""":math:`\tanh'(z) = 1 - \tanh^2 z`, elementwise; z of any shape."""
+    t = np.tanh(np.asarray(z, dtype=float))
+    return 1.0 - t * t
+
+
+def relu(z):
+    r"""Rectified linear unit :math:`\max(0, z)`, elementwise; z of any shape."""
+    return np.maximum(0.0, np.asarray(z, dtype=float))
+
+
+def relu_derivative(z):
+    r""":math:`\mathrm{relu}'(z) = 1` for :math:`z > 0`, else 0 (0 chosen at z = 0)."""
+    return (np.asarray(z, dtype=float) > 0).astype(float)
+
+
+def leaky_relu(z, slope=0.01):
+    r"""Leaky ReLU :math:`\max(\text{slope}\cdot z, z)` for 0 < slope < 1; z of any shape."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, slope * z)
+
+
+def leaky_relu_derivative(z, slope=0.01):
+    r"""Leaky ReLU's derivative: 1 for :math:`z > 0`, ``slope`` otherwise."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, 1.0, slope)
+
+
+def step(z):
+    r"""Heaviside step, the M-P neuron's ideal activation: 1 where :math:`z \ge 0`, else 0."""
+    return (np.asarray(z, dtype=float) >= 0).astype(float)
+
+
+def step_derivative(z):
+    """The step's derivative: 0 everywhere it exists (why gradient descent cannot use it)."""
+    return np.zeros_like(np.asarray(z, dtype=float))
+
+
+def softmax(z, axis=0):
+    r"""Softmax along ``axis``: :math:`\mathrm{softmax}(z)_i = e^{z_i} / \sum_j e^{z_j}`.
+
+    Subtracts the maximum along ``axis`` first, which leaves the result
+    unchanged and keeps every exponent :math:`\le 0`, so nothing overflows.
+
+    Args:
+        z: array of any shape; by the book's notation the classes are the rows
+            of a (n_y, m) matrix, hence the default ``axis=0``.
+        axis: the axis that sums to 1.
+
+    Returns:
+        array of z's shape, non-negative, summing to 1 along ``axis``.
+    """
+    z = np.asarray(z, dtype=float)
+    shifted = z - np.max(z, axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def softmax_backward(dout, s, axis=0):
+    r"""Gradient through softmax: given :math:`s = \mathrm{softmax}(z)` and
+    :math:`\partial J/\partial s`, return :math:`\partial J/\partial z = s \odot (d - \sum s \odot d)`.
+
+    Args:
+        dout: upstream gradient, the shape of ``s``.
+        s: the softmax output.
+        axis: the axis the softmax was taken along.
+    """
+    dout = np.asarray(dout, dtype=float)
+    return s * (dout - np.sum(dout * s, axis=axis, keepdims=True))
+
+
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_derivative),
+    "tanh": (tanh, tanh_derivative),
+    "relu": (relu, relu_derivative),
+    "leaky_relu": (leaky_relu, leaky_relu_derivative),
+    "step": (step, step_derivative),
+}
+"""Name → (function, derivative), for code that picks an activation by name."""

@@ -1,0 +1,113 @@
+"""Image data for the book: synthetic shapes drawn with numpy, and matplotlib's sample photos.
+
+Chapter 2 unrolls an image into a feature vector; chapter 5 trains logistic
+regression on :func:`make_shapes` (is there a circle?); chapter 11 trains a
+CNN on it with several classes. Images follow the CNN notation
+(m, n_H, n_W, n_C), values in [0, 1]; :func:`images_to_columns` turns them
+into the (n_x, m) matrix X of the fully-connected chapters.
+"""
+import numpy as np
+
+from lib._checks import as_array, check_positive_int
+
+SHAPES = ("circle", "square", "triangle", "cross")
+"""The classes :func:`make_shapes` can draw, in label order."""
+
+
+def _mask(kind, size, cy, cx, radius):
+    yy, xx = np.mgrid[0:size, 0:size].astype(float)
+    dy, dx = yy - cy, xx - cx
+    if kind == "circle":
+        return dy ** 2 + dx ** 2 <= radius ** 2
+    if kind == "square":
+        return (np.abs(dy) <= radius * 0.85) & (np.abs(dx) <= radius * 0.85)
+    if kind == "triangle":
+        # apex up: inside when below the two slanted edges and above the base
+        return (dy <= radius * 0.8) & (dy >= -radius) & (np.abs(dx) <= (dy + radius) * 0.6)
+    if kind == "cross":
+        arm = radius * 0.3
+        return ((np.abs(dy) <= arm) & (np.abs(dx) <= radius)) | ((np.abs(dx) <= arm) & (np.abs(dy) <= radius))
+    raise ValueError(f"kind: expected one of {SHAPES}, got {kind!r}")
+
+
+def make_shapes(m=300, size=64, classes=SHAPES, channels=3, noise=0.1, jitter=0.15, seed=0):
+    """Pictures of coloured shapes on a noisy background, one shape per picture.
+
+    Each picture has a random background colour, one shape of a random colour,
+    radius (between 0.2 and 0.35 of ``size``) and centre (moved from the middle
+    by up to ``jitter`` × ``size``), and Gaussian pixel noise of std ``noise``.
+
+    Args:
+        m: number of pictures. size: their height and width n_H = n_W.
+        classes: the shapes to draw, a subset of :data:`SHAPES`; label k is ``classes[k]``.
+        channels: 3 for colour (RGB), 1 for grey.
+        noise: pixel noise. jitter: how far the shape's centre may move, as a
+            fraction of ``size``. seed: the random seed.
+
+    Returns:
+        (images, labels): images of shape (m, size, size, channels) in [0, 1],
+        float64; labels of shape (m,), integers in [0, len(classes)).
+    """
+    m = check_positive_int("m", m)
+    size = check_positive_int("size", size, minimum=8)
+    if channels not in (1, 3):
+        raise ValueError(f"channels: expected 1 or 3, got {channels!r}")
+    unknown = [c for c in classes if c not in SHAPES]
+    if unknown or not classes:
+        raise ValueError(f"classes: expected a non-empty subset of {SHAPES}, got {tuple(classes)}")
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, len(classes), m)
+    images = np.empty((m, size, size, channels))
+    for i, label in enumerate(labels):
+        background = rng.uniform(0, 1, channels)
+        colour = rng.uniform(0, 1, channels)
+        while np.abs(colour - background).max() < 0.35:  # keep the shape visible
+            colour = rng.uniform(0, 1, channels)
+        radius = rng.uniform(0.2, 0.35) * size
+        cy, cx = size / 2 + rng.uniform(-jitter, jitter, 2) * size
+        mask = _mask(classes[label], size, cy, cx, radius)
+        images[i] = np.where(mask[..., None], colour, background)
+    images += rng.normal(0, noise, images.shape)
+    return np.clip(images, 0, 1), labels
+
+
+def images_to_columns(images):
+    """Unroll images (m, n_H, n_W, n_C) into X of shape (n_x, m), n_x = n_H·n_W·n_C.
+
+    Column i is image i read row by row, each pixel's channels together
+    (the order of ``images[i].reshape(-1)``).
+    """
+    images = as_array("images", images, ndim=4)
+    return images.reshape(images.shape[0], -1).T
+
+
+def columns_to_images(X, n_H, n_W, n_C):
+    """Inverse of :func:`images_to_columns`: X (n_x, m) → images (m, n_H, n_W, n_C)."""
+    X = as_array("X", X, ndim=2)
+    if X.shape[0] != n_H * n_W * n_C:
+        raise ValueError(f"X: expected n_x = {n_H}·{n_W}·{n_C} = {n_H * n_W * n_C} rows, "
+                         f"got shape {X.shape}")
+    return X.T.reshape(-1, n_H, n_W, n_C)
+
+
+def sample_photo(name="grace_hopper.jpg"):
+    """A photograph that matplotlib ships (no download): (n_H, n_W, n_C) floats in [0, 1].
+
+    ``grace_hopper.jpg`` is a 600 × 512 portrait of Rear Admiral Grace Hopper
+    (a U.S. Navy photograph, in the public domain).
+    """
+    import matplotlib.cbook as cbook
+    import matplotlib.image as mpimg
+
+    with cbook.get_sample_data(name) as f:
+        img = mpimg.imread(f, format=name.rsplit(".", 1)[-1])
+    img = np.asarray(img, dtype=float)
+    return img / 255.0 if img.max() > 1 else img
+
+
+def to_grey(images):
+    """Luma grey (0.299 R + 0.587 G + 0.114 B) of (..., 3) images → (..., 1)."""
+    images = np.asarray(images, dtype=float)
+    if images.shape[-1] != 3:
+        raise ValueError(f"images: expected 3 channels last, got shape {images.shape}")
+    return (images @ np.array([0.299, 0.587, 0.114]))[..., None]

@@ -1,0 +1,34 @@
+"""Show a lib function's source in a chapter, highlighted, in Jupyter and in the HTML book.
+
+Used by every chapter that teaches an implementation: the notebook shows the
+code that runs instead of a copy of it that could drift.
+"""
+import inspect
+import textwrap
+
+
+def source_markdown(obj):
+    """Return the source of ``obj`` (function, class or module) as a fenced Markdown block.
+
+    The fence is one backtick longer than any run of backticks in the source,
+    so the block can hold any code.
+    """
+    try:
+        code = textwrap.dedent(inspect.getsource(obj)).rstrip()
+    except TypeError as err:
+        raise ValueError(f"obj: expected a function, class or module, got {type(obj).__name__}") from err
+    longest = max((len(run) for run in code.split("\n") if set(run.strip()) == {"`"}), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}python\n{code}\n{fence}"
+
+
+def show_source(obj):
+    """Display the source of ``obj``, syntax-highlighted.
+
+    Returns an ``IPython.display.Markdown`` object: Jupyter renders it with
+    highlighting, and the book build (myst-nb) renders it as a Sphinx code
+    block with the book's own highlighting.
+    """
+    from IPython.display import Markdown
+
+    return Markdown(source_markdown(obj))

@@ -1,0 +1,92 @@
+"""Interactive explorations that work with a kernel and without one.
+
+Every chapter's exploration uses :func:`figure_slider`: it draws the figure
+for each value on a small grid ahead of time and links the sliders to a
+stack of pictures in the browser (``jslink``), so the slider works in the
+static HTML book, where no kernel runs, exactly as in Jupyter and Binder.
+For a finer, live exploration a chapter adds :func:`live`, whose cell is
+tagged ``remove-output`` so the HTML never shows a control that does nothing.
+"""
+import io
+import itertools
+
+
+def figure_to_png(fig, dpi=80):
+    """Render a matplotlib figure to PNG bytes and close it."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _labels(values):
+    return [v if isinstance(v, str) else f"{v:g}" if isinstance(v, float) else str(v)
+            for v in values]
+
+
+def figure_slider(draw, dpi=80, **grids):
+    """A kernel-free interactive figure: one slider per parameter, pictures drawn ahead.
+
+    Args:
+        draw: a function taking the parameters by keyword and returning a
+            matplotlib ``Figure`` (it should not call ``plt.show``).
+        dpi: resolution of the pre-rendered pictures (80 keeps pages light).
+        **grids: parameter name → the list of values its slider offers,
+            for example ``learning_rate=[0.01, 0.1, 1.0]``. Keep the product of
+            the list lengths small (≤ 40 pictures): every one is saved in the page.
+
+    Returns:
+        an ``ipywidgets.VBox`` of the sliders above the picture. Each slider
+        is ``jslink``-ed to a nested ``Stack`` of ``Image`` widgets, so moving
+        it switches the picture in the browser without Python.
+    """
+    import ipywidgets as widgets
+
+    if not grids:
+        raise ValueError("grids: expected at least one parameter=list_of_values")
+    names = list(grids)
+    for name in names:
+        if len(grids[name]) == 0:
+            raise ValueError(f"{name}: expected a non-empty list of values")
+    sliders = [widgets.SelectionSlider(options=list(zip(_labels(grids[n]), range(len(grids[n])))),
+                                       value=len(grids[n]) // 2, description=n,
+                                       continuous_update=True,
+                                       style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="420px"))
+               for n in names]
+
+    def build(level, chosen):
+        if level == len(names):
+            png = figure_to_png(draw(**chosen), dpi=dpi)
+            return widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%"))
+        name = names[level]
+        children = [build(level + 1, {**chosen, name: v}) for v in grids[name]]
+        stack = widgets.Stack(children, selected_index=len(children) // 2)
+        widgets.jslink((sliders[level], "index"), (stack, "selected_index"))
+        return stack
+
+    return widgets.VBox([*sliders, build(0, {})])
+
+
+def frames_grid(**grids):
+    """All parameter combinations of ``grids`` as dicts (the pictures figure_slider draws)."""
+    names = list(grids)
+    return [dict(zip(names, combo)) for combo in itertools.product(*grids.values())]
+
+
+def live(draw, **ranges):
+    """A live exploration for Jupyter and Binder: ``ipywidgets.interact`` over ``draw``.
+
+    Args:
+        draw: function of the parameters that draws (it may call ``plt.show``).
+        **ranges: parameter name → an ipywidgets abbreviation, e.g.
+            ``(0.0, 1.0, 0.05)`` for a float slider or a list for a dropdown.
+
+    Tag the cell ``remove-output``: in the static book its slider could not
+    redraw, so only the code is shown there.
+    """
+    import ipywidgets as widgets
+
+    return widgets.interact(draw, **ranges)
