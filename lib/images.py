@@ -111,3 +111,51 @@ def to_grey(images):
     if images.shape[-1] != 3:
         raise ValueError(f"images: expected 3 channels last, got shape {images.shape}")
     return (images @ np.array([0.299, 0.587, 0.114]))[..., None]
+
+
+def square_crop(image):
+    """The largest centred square of an image (n_H, n_W, n_C) → (k, k, n_C), k = min(n_H, n_W)."""
+    image = as_array("image", image, ndim=3)
+    n_H, n_W = image.shape[:2]
+    k = min(n_H, n_W)
+    top, left = (n_H - k) // 2, (n_W - k) // 2
+    return image[top:top + k, left:left + k]
+
+
+def _box_matrix(n_out, n_in):
+    """(n_out, n_in) matrix whose row i averages the input cells that output cell i covers.
+
+    Output cell i spans [i·n_in/n_out, (i+1)·n_in/n_out) in input units; each
+    input cell is weighted by how much of it lies inside that span (area
+    averaging, so a downscaled photo does not alias).
+    """
+    edges = np.arange(n_out + 1) * (n_in / n_out)
+    lo, hi = edges[:-1, None], edges[1:, None]
+    cells = np.arange(n_in)[None, :]
+    overlap = np.clip(np.minimum(hi, cells + 1) - np.maximum(lo, cells), 0, None)
+    return overlap / overlap.sum(axis=1, keepdims=True)
+
+
+def resize(images, n_H, n_W):
+    """Resize images by area averaging: (..., H, W, n_C) → (..., n_H, n_W, n_C).
+
+    Each output pixel is the mean of the input pixels under it (weighted by
+    the overlap), computed as R_H · image · R_Wᵀ with two small averaging
+    matrices, one per axis.
+
+    Args:
+        images: one image (H, W, n_C) or a batch (m, H, W, n_C).
+        n_H, n_W: the new height and width.
+
+    Returns:
+        array of shape (..., n_H, n_W, n_C).
+    """
+    images = as_array("images", images)
+    if images.ndim not in (3, 4):
+        raise ValueError(f"images: expected shape (n_H, n_W, n_C) or (m, n_H, n_W, n_C), "
+                         f"got {images.shape}")
+    n_H = check_positive_int("n_H", n_H)
+    n_W = check_positive_int("n_W", n_W)
+    R_H = _box_matrix(n_H, images.shape[-3])
+    R_W = _box_matrix(n_W, images.shape[-2])
+    return np.einsum("ih,...hwc,jw->...ijc", R_H, images, R_W, optimize=True)

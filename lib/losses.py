@@ -10,7 +10,7 @@ the logit z with :math:`a = \sigma(z)`, as
 """
 import numpy as np
 
-from lib._checks import as_array, check_labels
+from lib._checks import as_array, check_finite, check_labels
 
 _TINY = 1e-12
 
@@ -20,6 +20,7 @@ def _pair(a_name, a, y):
     y = as_array("y", y)
     if a.shape != y.shape:
         raise ValueError(f"y: expected the shape of {a_name}, {a.shape}, got {y.shape}")
+    check_finite(a_name, a)
     check_labels("y", y)
     return a, y
 
@@ -100,3 +101,43 @@ def softmax_cross_entropy(z, y_onehot, axis=0):
     value = -float(np.sum(y * log_probs)) / m
     dz = (np.exp(log_probs) - y) / m
     return value, dz
+
+
+def logistic_cost_surface(X, Y, w_values, b_values, loss="cross_entropy"):
+    r"""The cost of a one-input logistic neuron on a grid of (w, b): the cost surface.
+
+    For every w in ``w_values`` and b in ``b_values``,
+    :math:`J(w, b) = \frac1m \sum_i \mathcal{L}(\sigma(w x^{(i)} + b), y^{(i)})`,
+    with the cross-entropy computed from the logit (exact for any z) or the
+    squared error :math:`\frac12(a - y)^2`. Chapter 3 uses it to show that the
+    squared error makes J non-convex and the cross-entropy does not.
+
+    Args:
+        X: (1, m) inputs, one feature. Y: (1, m) labels in {0, 1}.
+        w_values: (k_w,) weights to try. b_values: (k_b,) biases to try.
+        loss: "cross_entropy" or "squared_error".
+
+    Returns:
+        J of shape (k_b, k_w): row j, column i is the cost at (w_values[i], b_values[j]).
+    """
+    from lib.activations import sigmoid
+
+    X = check_finite("X", as_array("X", X, ndim=2))
+    if X.shape[0] != 1:
+        raise ValueError(f"X: expected shape (1, m), one feature, got {X.shape}")
+    Y = as_array("Y", Y, ndim=2)
+    if Y.shape != X.shape:
+        raise ValueError(f"Y: expected shape {X.shape} (1, m), got {Y.shape}")
+    check_labels("Y", Y)
+    w = check_finite("w_values", as_array("w_values", w_values, ndim=1))
+    b = check_finite("b_values", as_array("b_values", b_values, ndim=1))
+    # logits for every (b, w, example): shape (k_b, k_w, m)
+    Z = w[None, :, None] * X[0][None, None, :] + b[:, None, None]
+    y = Y[0][None, None, :]
+    if loss == "cross_entropy":
+        losses = np.maximum(Z, 0.0) - Z * y + np.log1p(np.exp(-np.abs(Z)))
+    elif loss == "squared_error":
+        losses = 0.5 * (sigmoid(Z) - y) ** 2
+    else:
+        raise ValueError(f"loss: expected 'cross_entropy' or 'squared_error', got {loss!r}")
+    return losses.mean(axis=-1)

@@ -102,14 +102,71 @@ def show_matrix(M, ax=None, title=None, fmt="{:g}", cmap="gray", annotate=True, 
         _, ax = plt.subplots(figsize=(0.45 * M.shape[1] + 1, 0.45 * M.shape[0] + 0.8))
     im = ax.imshow(M, cmap=cmap, vmin=vmin, vmax=vmax)
     if annotate:
-        lo, hi = im.get_clim()
-        mid = (lo + hi) / 2
         for (i, j), v in np.ndenumerate(M):
+            # black text on light cells, white on dark ones, whatever the colour map
+            r, g, b, _ = im.cmap(im.norm(v))
+            light = 0.299 * r + 0.587 * g + 0.114 * b > 0.5
             ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=9,
-                    color="black" if (v > mid) == (cmap == "gray") else "white")
+                    color="black" if light else "white")
     ax.set_xticks(range(M.shape[1]))
     ax.set_yticks(range(M.shape[0]))
     ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_network(layer_sizes, labels=None, masks=None, ax=None, title=None, layer_names=None):
+    """Draw a network as circles (neurons) in columns (layers) joined by lines (weights).
+
+    Args:
+        layer_sizes: [n^[0], n^[1], ..., n^[L]], the units of each layer (input first).
+        labels: optional list, one list of strings per layer, written beside the units.
+        masks: optional list of L arrays, mask l of shape (n^[l], n^[l-1]); a line
+            joins unit k of layer l-1 to unit j of layer l where mask[j, k] is true
+            (every pair when the mask, or ``masks``, is None).
+        ax: the axes to draw on (a new figure when None). title: the axes title.
+        layer_names: optional caption under each column, e.g. "input layer".
+
+    Returns:
+        the axes.
+    """
+    sizes = [int(n) for n in layer_sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"layer_sizes: expected two or more positive sizes, got {layer_sizes!r}")
+    if masks is not None and len(masks) != len(sizes) - 1:
+        raise ValueError(f"masks: expected {len(sizes) - 1} masks (one per layer after the input), "
+                         f"got {len(masks)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.2 * len(sizes) + 1.5, 0.75 * max(sizes) + 1.2))
+    tallest = max(sizes)
+
+    coords = [[(l, (sizes[l] - 1) / 2 - j) for j in range(n)] for l, n in enumerate(sizes)]
+    for l in range(1, len(sizes)):
+        mask = np.ones((sizes[l], sizes[l - 1]), bool) if masks is None or masks[l - 1] is None \
+            else np.asarray(masks[l - 1], bool)
+        if mask.shape != (sizes[l], sizes[l - 1]):
+            raise ValueError(f"masks[{l - 1}]: expected shape ({sizes[l]}, {sizes[l - 1]}) "
+                             f"(n^[{l}], n^[{l - 1}]), got {mask.shape}")
+        for j, k in zip(*np.nonzero(mask)):
+            (x0, y0), (x1, y1) = coords[l - 1][k], coords[l][j]
+            ax.plot([x0, x1], [y0, y1], color="0.55", lw=1.2, zorder=1)
+    for l, layer in enumerate(coords):
+        colour = OKABE_ITO[0] if l == 0 else OKABE_ITO[2] if l == len(sizes) - 1 else OKABE_ITO[1]
+        for j, (x, y) in enumerate(layer):
+            ax.scatter([x], [y], s=500, color=colour, edgecolor="k", zorder=2)
+            if labels is not None and labels[l] is not None:
+                # inputs on the left, outputs on the right, hidden units above their circle
+                ha, va, dx, dy = (("right", "center", -0.18, 0) if l == 0 else
+                                  ("left", "center", 0.18, 0) if l == len(sizes) - 1 else
+                                  ("center", "bottom", 0, 0.22))
+                ax.text(x + dx, y + dy, labels[l][j], ha=ha, va=va, fontsize=10,
+                        bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1), zorder=3)
+        if layer_names is not None:
+            ax.text(l, -(tallest - 1) / 2 - 0.8, layer_names[l], ha="center", va="top", fontsize=10)
+    ax.set_xlim(-1.3, len(sizes) - 0.2)
+    ax.set_ylim(-(tallest - 1) / 2 - 1.3, (tallest - 1) / 2 + 0.6)
+    ax.axis("off")
     if title:
         ax.set_title(title)
     return ax

@@ -17,7 +17,9 @@ def source_markdown(obj):
         code = textwrap.dedent(inspect.getsource(obj)).rstrip()
     except TypeError as err:
         raise ValueError(f"obj: expected a function, class or module, got {type(obj).__name__}") from err
-    longest = max((len(run) for run in code.split("\n") if set(run.strip()) == {"`"}), default=0)
+    # only a line of nothing but backticks can close a fence; count its backticks, not its indent
+    longest = max((len(run.strip()) for run in code.split("\n") if set(run.strip()) == {"`"}),
+                  default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}python\n{code}\n{fence}"
 

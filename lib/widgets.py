@@ -11,12 +11,22 @@ import io
 import itertools
 
 
-def figure_to_png(fig, dpi=80):
-    """Render a matplotlib figure to PNG bytes and close it."""
-    import matplotlib.pyplot as plt
+def figure_to_png(fig, dpi=80, tight=None):
+    """Render a matplotlib figure to PNG bytes and close it.
 
+    ``tight`` crops the margins with ``bbox_inches="tight"``, which draws the
+    figure twice. The default, None, crops only figures without constrained
+    layout: the book style turns it on, and its figures are laid out already,
+    so they render in one pass (about a third faster, which matters when a
+    slider pre-draws dozens of pictures).
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    if tight is None:
+        tight = not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
     plt.close(fig)
     return buf.getvalue()
 
