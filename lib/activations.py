@@ -53,16 +53,37 @@ def relu_derivative(z):
     return (np.asarray(z, dtype=float) > 0).astype(float)
 
 
+def _check_slope(slope):
+    if not (np.isscalar(slope) and 0 <= slope < 1):
+        raise ValueError(f"slope: expected a number in [0, 1), got {slope!r}")
+
+
 def leaky_relu(z, slope=0.01):
-    r"""Leaky ReLU :math:`\max(\text{slope}\cdot z, z)` for 0 < slope < 1; z of any shape."""
+    r"""Leaky ReLU :math:`\max(\text{slope}\cdot z, z)` for 0 <= slope < 1; z of any shape.
+
+    A small slope for :math:`z < 0` keeps a gradient flowing through units
+    that a plain ReLU would switch off.
+    """
+    _check_slope(slope)
     z = np.asarray(z, dtype=float)
     return np.where(z > 0, z, slope * z)
 
 
 def leaky_relu_derivative(z, slope=0.01):
-    r"""Leaky ReLU's derivative: 1 for :math:`z > 0`, ``slope`` otherwise."""
+    r"""Leaky ReLU's derivative: 1 for :math:`z > 0`, ``slope`` otherwise; z of any shape."""
+    _check_slope(slope)
     z = np.asarray(z, dtype=float)
     return np.where(z > 0, 1.0, slope)
+
+
+def identity(z):
+    r"""The "linear activation" :math:`g(z) = z`: with it, a stack of layers stays linear."""
+    return np.array(z, dtype=float)
+
+
+def identity_derivative(z):
+    r""":math:`g'(z) = 1` everywhere, z of any shape."""
+    return np.ones_like(np.asarray(z, dtype=float))
 
 
 def step(z):
@@ -105,7 +126,28 @@ def softmax_backward(dout, s, axis=0):
         axis: the axis the softmax was taken along.
     """
     dout = np.asarray(dout, dtype=float)
+    s = np.asarray(s, dtype=float)
+    if dout.shape != s.shape:
+        raise ValueError(f"dout: expected the shape of s, {s.shape}, got {dout.shape}")
     return s * (dout - np.sum(dout * s, axis=axis, keepdims=True))
+
+
+def softmax_derivative(z):
+    r"""Softmax's derivative for one vector: the Jacobian
+    :math:`\partial s_i / \partial z_j = s_i(\delta_{ij} - s_j)`, i.e. :math:`\mathrm{diag}(s) - s s^T`.
+
+    Args:
+        z: a 1-d array of n logits (one example's column, flattened).
+
+    Returns:
+        (n, n) array; row i is the gradient of :math:`s_i`. For batches use
+        :func:`softmax_backward`, which never forms the matrix.
+    """
+    z = np.asarray(z, dtype=float)
+    if z.ndim != 1:
+        raise ValueError(f"z: expected a 1-d array of n logits (n,), got shape {z.shape}")
+    s = softmax(z, axis=0)
+    return np.diag(s) - np.outer(s, s)
 
 
 ACTIVATIONS = {
@@ -114,5 +156,6 @@ ACTIVATIONS = {
     "relu": (relu, relu_derivative),
     "leaky_relu": (leaky_relu, leaky_relu_derivative),
     "step": (step, step_derivative),
+    "linear": (identity, identity_derivative),
 }
 """Name → (function, derivative), for code that picks an activation by name."""

@@ -14,6 +14,12 @@ def _rng(seed):
     return np.random.default_rng(seed)
 
 
+def _check_noise(name, value):
+    if not (np.isscalar(value) and np.isfinite(value) and value >= 0):
+        raise ValueError(f"{name}: expected a number >= 0, got {value!r}")
+    return float(value)
+
+
 def make_flower(m=400, noise=0.2, seed=1):
     r"""The planar "flower" of the lecture: two classes in interleaved petals.
 
@@ -31,6 +37,7 @@ def make_flower(m=400, noise=0.2, seed=1):
     m = check_positive_int("m", m, minimum=2)
     if m % 2:
         raise ValueError(f"m: expected an even number of examples, got {m}")
+    _check_noise("noise", noise)
     rng = _rng(seed)
     per_class = m // 2
     X = np.zeros((2, m))
@@ -48,6 +55,7 @@ def make_flower(m=400, noise=0.2, seed=1):
 def make_moons(m=400, noise=0.15, seed=1):
     """Two interleaving half circles. Returns (X of shape (2, m), Y of shape (1, m))."""
     m = check_positive_int("m", m, minimum=2)
+    _check_noise("noise", noise)
     rng = _rng(seed)
     n0 = m // 2
     n1 = m - n0
@@ -65,6 +73,7 @@ def make_circles(m=400, factor=0.5, noise=0.08, seed=1):
     m = check_positive_int("m", m, minimum=2)
     if not 0 < factor < 1:
         raise ValueError(f"factor: expected a number in (0, 1), got {factor!r}")
+    _check_noise("noise", noise)
     rng = _rng(seed)
     n0 = m // 2
     n1 = m - n0
@@ -81,6 +90,7 @@ def make_blobs(m=200, centers=((-1.5, -1.0), (1.5, 1.0)), std=0.8, seed=1):
     Returns (X of shape (2, m), Y of shape (1, m)) with labels 0 .. len(centers)-1.
     """
     m = check_positive_int("m", m, minimum=len(centers))
+    _check_noise("std", std)
     rng = _rng(seed)
     labels = np.arange(m) % len(centers)
     X = np.asarray(centers, dtype=float)[labels].T + rng.normal(0, std, (2, m))
@@ -114,6 +124,9 @@ def train_test_split(X, Y, test_fraction=0.25, seed=0, example_axis=-1):
         raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction!r}")
     order = _rng(seed).permutation(m)
     n_test = max(1, int(round(m * test_fraction)))
+    if n_test >= m:
+        raise ValueError(f"X: expected enough examples to keep some for training, got m = {m} "
+                         f"with test_fraction = {test_fraction}")
     test, train = order[:n_test], order[n_test:]
     take = lambda A, idx: np.take(A, idx, axis=example_axis)  # noqa: E731
     return take(X, train), take(Y, train), take(X, test), take(Y, test)
