@@ -8,6 +8,16 @@ or 0 and ``softmax`` of logits near 1e4 is finite, without warnings.
 import numpy as np
 
 
+def _float(z):
+    """z as a floating array: float32 stays float32 (the CNN trains in it), anything else is float64."""
+    z = np.asarray(z)
+    return z if z.dtype in (np.float32, np.float64) else z.astype(np.float64)
+
+
+def _as_float_of(mask, z):
+    return mask.astype(_float(z).dtype)
+
+
 def sigmoid(z):
     r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, elementwise.
 
@@ -21,7 +31,7 @@ def sigmoid(z):
     Returns:
         array of z's shape, values in [0, 1].
     """
-    z = np.asarray(z, dtype=float)
+    z = _float(z)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -34,23 +44,23 @@ def sigmoid_derivative(z):
 
 def tanh(z):
     r"""Hyperbolic tangent :math:`\tanh z = (e^z - e^{-z})/(e^z + e^{-z})`; z of any shape."""
-    return np.tanh(np.asarray(z, dtype=float))
+    return np.tanh(_float(z))
 
 
 def tanh_derivative(z):
     r""":math:`\tanh'(z) = 1 - \tanh^2 z`, elementwise; z of any shape."""
-    t = np.tanh(np.asarray(z, dtype=float))
+    t = np.tanh(_float(z))
     return 1.0 - t * t
 
 
 def relu(z):
     r"""Rectified linear unit :math:`\max(0, z)`, elementwise; z of any shape."""
-    return np.maximum(0.0, np.asarray(z, dtype=float))
+    return np.maximum(0.0, _float(z))
 
 
 def relu_derivative(z):
     r""":math:`\mathrm{relu}'(z) = 1` for :math:`z > 0`, else 0 (0 chosen at z = 0)."""
-    return (np.asarray(z, dtype=float) > 0).astype(float)
+    return _as_float_of(_float(z) > 0, z)
 
 
 def _check_slope(slope):
@@ -65,35 +75,35 @@ def leaky_relu(z, slope=0.01):
     that a plain ReLU would switch off.
     """
     _check_slope(slope)
-    z = np.asarray(z, dtype=float)
+    z = _float(z)
     return np.where(z > 0, z, slope * z)
 
 
 def leaky_relu_derivative(z, slope=0.01):
     r"""Leaky ReLU's derivative: 1 for :math:`z > 0`, ``slope`` otherwise; z of any shape."""
     _check_slope(slope)
-    z = np.asarray(z, dtype=float)
-    return np.where(z > 0, 1.0, slope)
+    z = _float(z)
+    return np.where(z > 0, 1.0, slope).astype(z.dtype)
 
 
 def identity(z):
     r"""The "linear activation" :math:`g(z) = z`: with it, a stack of layers stays linear."""
-    return np.array(z, dtype=float)
+    return np.array(_float(z))  # a copy, so changing the output never changes z
 
 
 def identity_derivative(z):
     r""":math:`g'(z) = 1` everywhere, z of any shape."""
-    return np.ones_like(np.asarray(z, dtype=float))
+    return np.ones_like(_float(z))
 
 
 def step(z):
     r"""Heaviside step, the M-P neuron's ideal activation: 1 where :math:`z \ge 0`, else 0."""
-    return (np.asarray(z, dtype=float) >= 0).astype(float)
+    return _as_float_of(_float(z) >= 0, z)
 
 
 def step_derivative(z):
     """The step's derivative: 0 everywhere it exists (why gradient descent cannot use it)."""
-    return np.zeros_like(np.asarray(z, dtype=float))
+    return np.zeros_like(_float(z))
 
 
 def softmax(z, axis=0):
@@ -110,7 +120,7 @@ def softmax(z, axis=0):
     Returns:
         array of z's shape, non-negative, summing to 1 along ``axis``.
     """
-    z = np.asarray(z, dtype=float)
+    z = _float(z)
     shifted = z - np.max(z, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
@@ -143,7 +153,7 @@ def softmax_derivative(z):
         (n, n) array; row i is the gradient of :math:`s_i`. For batches use
         :func:`softmax_backward`, which never forms the matrix.
     """
-    z = np.asarray(z, dtype=float)
+    z = _float(z)
     if z.ndim != 1:
         raise ValueError(f"z: expected a 1-d array of n logits (n,), got shape {z.shape}")
     s = softmax(z, axis=0)
