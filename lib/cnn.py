@@ -18,6 +18,7 @@ mini-batch Adam (:func:`adam_update`).
 import numpy as np
 
 from lib._checks import as_array, check_positive, check_positive_int
+from lib.activations import relu, relu_derivative
 from lib.conv import conv_backward, conv_forward
 from lib.data import one_hot
 from lib.losses import softmax_cross_entropy
@@ -88,7 +89,7 @@ def cnn_forward(images, params, pool=2):
         raise ValueError(f"images: expected n_C = {params['W1'].shape[2]} channels "
                          f"(W1's third axis), got shape {images.shape}")
     Z1, conv_cache = conv_forward(images, params["W1"], params["b1"], pad="same")
-    A1 = np.maximum(Z1, 0)                                    # ReLU, keeping Z1's dtype
+    A1 = relu(Z1)
     P1, pool_cache = pool_forward(A1, pool, pool, "max")
     F = P1.reshape(P1.shape[0], -1).T                         # (n_f, m), examples as columns
     if F.shape[0] != params["W2"].shape[1]:
@@ -113,7 +114,7 @@ def cnn_backward(dZ2, cache):
     db2 = dZ2.sum(axis=1, keepdims=True)
     dP1 = (params["W2"].T @ dZ2).T.reshape(P1_shape)
     dA1 = pool_backward(dP1, pool_cache)
-    dZ1 = dA1 * (Z1 > 0)
+    dZ1 = dA1 * relu_derivative(Z1)
     _, dW1, db1 = conv_backward(dZ1, conv_cache, input_grad=False)   # no layer below
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
