@@ -7,8 +7,9 @@
     python3 dev.py lab                    JupyterLab on the notebooks
     python3 dev.py setup                  only create or refresh .venv
 
-Each command first makes sure ``.venv`` exists with ``requirements.txt``
-installed, reinstalling when that file changed, so a fresh machine needs
+Each command first makes sure ``.venv`` exists with ``requirements-dev.txt``
+installed (the book's ``requirements.txt``, which Binder installs, plus the
+browser tests' driver), reinstalling when one of those files changed, so a fresh machine needs
 nothing but Python 3.11 or newer. Standard library only.
 """
 import hashlib
@@ -26,6 +27,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".requirements-sha256"
 BUILD = ROOT / "_build"
 LIB_STAMP = BUILD / ".lib-sha256"
+REQUIREMENT_FILES = ["requirements.txt", "requirements-dev.txt", "constraints.txt", "pyproject.toml"]
 
 
 def digest(paths):
@@ -42,8 +44,8 @@ def run(*cmd, **kwargs):
 
 
 def setup():
-    """Create .venv and install requirements.txt into it when missing or changed."""
-    wanted = digest([ROOT / "requirements.txt", ROOT / "constraints.txt", ROOT / "pyproject.toml"])
+    """Create .venv and install requirements-dev.txt into it when missing or changed."""
+    wanted = digest([ROOT / name for name in REQUIREMENT_FILES])
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not PYTHON.exists():
@@ -51,8 +53,8 @@ def setup():
         venv.EnvBuilder(with_pip=True).create(VENV)
     quiet = ["-q"] if os.environ.get("CI") else []
     if run(PYTHON, "-m", "pip", "install", *quiet, "--upgrade", "pip") or \
-            run(PYTHON, "-m", "pip", "install", *quiet, "-r", "requirements.txt"):
-        sys.exit("pip could not install requirements.txt (see above)")
+            run(PYTHON, "-m", "pip", "install", *quiet, "-r", "requirements-dev.txt"):
+        sys.exit("pip could not install requirements-dev.txt (see above)")
     STAMP.write_text(wanted)
 
 
