@@ -21,6 +21,11 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from lib._checks import check_finite, check_positive, check_positive_int
+from lib._memory import keep_freed_memory
+
+# The fast form allocates MB-sized temporaries on every call: keep freed ones for
+# reuse rather than paying page faults for fresh memory each time (lib/_memory.py).
+keep_freed_memory()
 
 # ---------------------------------------------------------------- named filters
 
