@@ -1,8 +1,6 @@
 """The two-layer network's training throughput: one gradient step on m examples,
 vectorised (lib.nn.train_step) against a Python loop over the examples
 (lib.nn.train_step_loop). Both compute the same update (tests/test_nn.py checks it)."""
-import numpy as np
-
 from benchmarks.harness import compare
 from lib import nn
 from lib.data import make_flower

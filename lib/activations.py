@@ -169,3 +169,14 @@ ACTIVATIONS = {
     "linear": (identity, identity_derivative),
 }
 """Name → (function, derivative), for code that picks an activation by name."""
+
+
+def get_activation(name, argument="activation"):
+    """(function, derivative) of the activation called ``name`` in :data:`ACTIVATIONS`.
+
+    ``argument`` is the caller's parameter name, so a typo is reported as, for
+    example, ``g: expected one of [...], got 'rleu'``.
+    """
+    if name not in ACTIVATIONS:
+        raise ValueError(f"{argument}: expected one of {sorted(ACTIVATIONS)}, got {name!r}")
+    return ACTIVATIONS[name]

@@ -18,6 +18,7 @@ Scaled dot-product attention (Vaswani et al. 2017), rows are positions:
 """
 import numpy as np
 
+from lib import activations
 from lib._checks import as_array, check_finite, check_shape
 
 
@@ -71,7 +72,7 @@ def softmax_backward(dalpha, alpha, axis=-1):
     Masked positions have :math:`\alpha = 0`, so they get 0 gradient too.
     ``dalpha`` and ``alpha`` share a shape; returns that shape.
     """
-    return alpha * (dalpha - np.sum(dalpha * alpha, axis=axis, keepdims=True))
+    return activations.softmax_backward(dalpha, alpha, axis=axis)
 
 
 def initialize_additive_attention(n_s, n_a, n_e, seed=0):

@@ -13,15 +13,16 @@ Chapter 11 (convolutional networks) trains it on :func:`lib.images.make_shapes`:
 The dense part follows the book's column notation (W2 is (n_y, n_f), b2 is
 (n_y, 1)); the convolutional part keeps images examples-first. The cost is the
 softmax cross-entropy (:func:`lib.losses.softmax_cross_entropy`), minimised by
-mini-batch Adam (:func:`adam_update`).
+mini-batch Adam (:func:`lib.optimizers.adam_update`).
 """
 import numpy as np
 
-from lib._checks import as_array, check_positive, check_positive_int
+from lib._checks import as_array, check_positive_int
 from lib.activations import relu, relu_derivative
 from lib.conv import conv_backward, conv_forward
 from lib.data import one_hot
 from lib.losses import softmax_cross_entropy
+from lib.optimizers import adam_update
 from lib.pooling import pool_backward, pool_forward
 
 
@@ -141,34 +142,6 @@ def predict_cnn(images, params, pool=2, batch_size=64):
 
 
 # ---------------------------------------------------------------- the optimiser
-
-def adam_update(params, grads, state, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    r"""One Adam step on every parameter, in place.
-
-    :math:`v = \beta_1 v + (1-\beta_1) g`, :math:`s = \beta_2 s + (1-\beta_2) g^2`,
-    :math:`\theta := \theta - \alpha\, \hat v / (\sqrt{\hat s} + \epsilon)` with the
-    bias-corrected :math:`\hat v = v / (1-\beta_1^t)`, :math:`\hat s = s / (1-\beta_2^t)`.
-
-    Args:
-        params: dict name → array. grads: dict "d" + name → gradient of that shape.
-        state: dict kept between calls (start with ``{}``): the moments and the step t.
-        learning_rate: α > 0.
-    """
-    check_positive("learning_rate", learning_rate)
-    t = state["t"] = state.get("t", 0) + 1
-    for name, value in params.items():
-        g = grads["d" + name]
-        v = state.setdefault("v" + name, np.zeros_like(value))
-        s = state.setdefault("s" + name, np.zeros_like(value))
-        v *= beta1
-        v += (1 - beta1) * g
-        s *= beta2
-        s += (1 - beta2) * g * g
-        v_hat = v / (1 - beta1 ** t)
-        s_hat = s / (1 - beta2 ** t)
-        value -= (learning_rate * v_hat / (np.sqrt(s_hat) + eps)).astype(value.dtype, copy=False)
-    return params
-
 
 def _minibatches(m, batch_size, rng):
     order = rng.permutation(m)

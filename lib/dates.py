@@ -19,6 +19,7 @@ import datetime
 import numpy as np
 
 from lib._checks import check_positive_int
+from lib.text import one_hot_sequences
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july",
           "august", "september", "october", "november", "december"]
@@ -191,14 +192,8 @@ def decode_outputs(indices):
 
 
 def one_hot(indices, n_classes):
-    """One-hot sequences in the book's layout: indices (m, T) → (n_classes, m, T) float64."""
-    indices = np.asarray(indices)
-    if indices.ndim != 2:
-        raise ValueError(f"indices: expected shape (m, T), got {indices.shape}")
-    if indices.size and (indices.min() < 0 or indices.max() >= n_classes):
-        raise ValueError(f"indices: expected values in [0, {n_classes}), got "
-                         f"[{indices.min()}, {indices.max()}]")
-    out = np.zeros((n_classes,) + indices.shape)
-    m_idx, t_idx = np.indices(indices.shape)
-    out[indices, m_idx, t_idx] = 1.0
-    return out
+    """One-hot sequences in the book's layout: indices (m, T) → (n_classes, m, T) float64.
+
+    The same encoding as every sequence chapter: :func:`lib.text.one_hot_sequences`.
+    """
+    return one_hot_sequences(indices, n_classes)

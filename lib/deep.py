@@ -16,17 +16,12 @@ sigmoid unit and the cost the mean cross-entropy.
 import numpy as np
 
 from lib._checks import as_array, check_finite, check_labels, check_positive, check_positive_int, check_shape
-from lib.activations import ACTIVATIONS, sigmoid
+from lib.activations import get_activation as _activation
+from lib.losses import cost
 
 INITIALISATIONS = ("he", "xavier", "small", "zeros")
 """He: std sqrt(2/n^[l-1]) (He et al. 2015); Xavier: sqrt(1/n^[l-1]) (Glorot & Bengio 2010);
 small: 0.01; zeros: all weights 0."""
-
-
-def _activation(name):
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation: expected one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return ACTIVATIONS[name]
 
 
 def _num_layers(parameters):
@@ -147,8 +142,7 @@ def deep_cost(AL, Y):
     Y = as_array("Y", Y, ndim=2)
     check_shape("Y", Y, AL.shape, "(n_y, m), AL's shape")
     check_labels("Y", Y)
-    a = np.clip(AL, 1e-12, 1 - 1e-12)
-    return float(-np.mean(Y * np.log(a) + (1 - Y) * np.log1p(-a)))
+    return cost(AL, Y)
 
 
 def deep_backward(AL, Y, caches):

@@ -16,7 +16,7 @@ weights W are (n[l], n[l-1]) and its biases b are (n[l], 1).
 import numpy as np
 
 from lib._checks import as_array, check_finite, check_positive_int, check_shape
-from lib.activations import ACTIVATIONS
+from lib.activations import get_activation
 
 HOUSING_W = 2.5
 """Slope of the true price line in :func:`make_housing`: thousand euros per m²."""
@@ -29,9 +29,7 @@ HOUSING_FEATURES = ("size (m²)", "bedrooms", "zip code", "wealth")
 
 
 def _activation(g):
-    if g not in ACTIVATIONS:
-        raise ValueError(f"g: expected one of {sorted(ACTIVATIONS)}, got {g!r}")
-    return ACTIVATIONS[g][0]
+    return get_activation(g, argument="g")[0]
 
 
 def neuron_forward(X, w, b, g="relu"):

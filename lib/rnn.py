@@ -19,6 +19,7 @@ import numpy as np
 
 from lib._checks import as_array, check_positive, check_positive_int, check_shape
 from lib.activations import softmax
+from lib.optimizers import adam_update
 
 PARAMETER_NAMES = ("W_ax", "W_aa", "b_a", "W_ya", "b_y")
 
@@ -337,32 +338,6 @@ def clip_by_norm(gradients, max_norm):
     return {k: v * factor for k, v in gradients.items()}, norm
 
 
-def adam_update(parameters, gradients, state, learning_rate=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
-    r"""One Adam step on every array of ``parameters`` (in place).
-
-    :math:`v \leftarrow \beta_1 v + (1-\beta_1) g`, :math:`s \leftarrow \beta_2 s + (1-\beta_2) g^2`,
-    :math:`\theta \leftarrow \theta - \alpha\, \hat v / (\sqrt{\hat s} + \epsilon)` with the
-    bias corrections :math:`\hat v = v / (1-\beta_1^k)`, :math:`\hat s = s / (1-\beta_2^k)`.
-
-    Args:
-        parameters: dict name → array, updated in place.
-        gradients: dict "d" + name → array of the same shape.
-        state: dict kept between calls (start with ``{}``).
-        learning_rate: α > 0.
-
-    Returns:
-        the state.
-    """
-    check_positive("learning_rate", learning_rate)
-    k = state["k"] = state.get("k", 0) + 1
-    for name, theta in parameters.items():
-        g = gradients["d" + name]
-        v = state[("v", name)] = beta1 * state.get(("v", name), 0.0) + (1 - beta1) * g
-        s = state[("s", name)] = beta2 * state.get(("s", name), 0.0) + (1 - beta2) * g * g
-        theta -= learning_rate * (v / (1 - beta1 ** k)) / (np.sqrt(s / (1 - beta2 ** k)) + eps)
-    return state
-
-
 # ------------------------------------------------------------------ sampling
 
 def sample(parameters, start_index, max_length=50, temperature=1.0, seed=0, stop_index=None):
@@ -412,7 +387,7 @@ def train_language_model(corpus, vocab_size, n_a=64, seq_length=25, batch_size=3
     at random offsets; the input is symbols 0…T−1 one-hot, the target symbols
     1…T (predict the next one). Every window starts from :math:`a^{<0>} = 0`.
     The gradients are clipped (:func:`clip` or :func:`clip_by_norm`) before
-    the update, an Adam step (:func:`adam_update`) or plain gradient descent
+    the update, an Adam step (:func:`lib.optimizers.adam_update`) or plain gradient descent
     :math:`\theta \leftarrow \theta - \alpha\, d\theta`.
 
     Args:

@@ -35,6 +35,7 @@ from lib._checks import check_positive, check_positive_int, check_shape
 from lib.attention import additive_attention_backward, additive_attention_forward, attention_keys
 from lib.gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, initialize_gru
 from lib.losses import softmax_cross_entropy
+from lib.optimizers import adam_update
 
 
 def initialize_seq2seq(n_x=len(D.INPUT_VOCAB), n_y=len(D.OUTPUT_VOCAB), n_a=32, n_s=64, n_e=32,
@@ -253,29 +254,6 @@ def seq2seq_loss(params, X, mask, Y, attention=True):
     return cost, seq2seq_backward(dz.reshape(n, m, T_y), cache, params)
 
 
-def adam_step(params, grads, state, learning_rate=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
-    r"""One Adam update of every array in ``params``, in place.
-
-    :math:`v \leftarrow \beta_1 v + (1-\beta_1) g`, :math:`s \leftarrow \beta_2 s + (1-\beta_2) g^2`,
-    :math:`\theta \leftarrow \theta - \alpha\, \hat v / (\sqrt{\hat s} + \epsilon)` with the
-    bias corrections :math:`\hat v = v / (1-\beta_1^k)`, :math:`\hat s = s / (1-\beta_2^k)`.
-    ``state`` is a dict (empty at first) that keeps v, s and the step count k.
-    """
-    if not state:
-        state.update(k=0, v={n: np.zeros_like(p) for n, p in params.items()},
-                     s={n: np.zeros_like(p) for n, p in params.items()})
-    state["k"] += 1
-    c1, c2 = 1 - beta1 ** state["k"], 1 - beta2 ** state["k"]
-    for n, p in params.items():
-        g = grads[n]
-        v, s = state["v"][n], state["s"][n]
-        v *= beta1
-        v += (1 - beta1) * g
-        s *= beta2
-        s += (1 - beta2) * g * g
-        p -= learning_rate * (v / c1) / (np.sqrt(s / c2) + eps)
-
-
 def prepare(pairs):
     """Encode (human, machine) pairs: returns dict ``x`` (m, T_x) indices, ``mask`` (m, T_x), ``y`` (m, T_y)."""
     x, mask = D.encode_inputs([h for h, _ in pairs])
@@ -336,7 +314,7 @@ def train(params, data, iterations=1000, batch_size=128, learning_rate=0.01, att
         if norm > clip:
             for g in grads.values():
                 g *= clip / norm
-        adam_step(params, grads, state, learning_rate)
+        adam_update(params, grads, state, learning_rate, grad_prefix="")
         window.append(cost)
         if len(window) == record_every:
             costs.append(float(np.mean(window)))

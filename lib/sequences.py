@@ -14,6 +14,7 @@ import numpy as np
 
 from lib._checks import as_array, check_positive, check_positive_int
 from lib.losses import softmax_cross_entropy
+from lib.optimizers import adam_update
 
 CELLS = ("rnn", "gru")
 
@@ -160,7 +161,7 @@ def train_last_step_classifier(cell, x_train, y_train, x_test, y_test, n_a=32, n
         loss, grads = classifier_loss_and_gradients(cell, x_train[:, batch], y_train[batch], params)
         if clip_value is not None:
             grads = rnn.clip_by_norm(grads, clip_value)[0]
-        rnn.adam_update(params, grads, state, learning_rate)
+        adam_update(params, grads, state, learning_rate)
         recent.append(loss)
         if it % eval_every == 0 or it == n_iterations:
             history["iteration"].append(it)

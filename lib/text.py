@@ -77,7 +77,10 @@ def one_hot_sequences(indices, n_x):
     if idx.min() < 0 or idx.max() >= n_x:
         raise ValueError(f"indices: expected integers in [0, {n_x - 1}] (the vocabulary), "
                          f"got range [{idx.min()}, {idx.max()}]")
-    return np.eye(n_x)[idx].transpose(2, 0, 1)
+    out = np.zeros((n_x,) + idx.shape)       # contiguous, so x[:, :, t] slices stay cheap
+    m_idx, t_idx = np.indices(idx.shape)
+    out[idx, m_idx, t_idx] = 1.0
+    return out
 
 
 def make_words(n_words, seed=0):

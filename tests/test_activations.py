@@ -119,3 +119,10 @@ def test_activations_keep_the_floating_dtype(name, dtype):
 
 def test_integer_input_is_computed_in_float64():
     assert act.relu(np.array([-2, 3])).dtype == np.float64
+
+
+def test_get_activation_names_the_argument():
+    f, df = act.get_activation("tanh")
+    assert f is act.tanh and df is act.tanh_derivative
+    with pytest.raises(ValueError, match="g: expected one of"):
+        act.get_activation("rleu", argument="g")
