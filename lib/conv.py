@@ -238,8 +238,15 @@ def _unpad(X_pad, p):
 # ---------------------------------------------------------------- the fast form
 
 _CHUNK_BYTES = 8 * 2 ** 20
-"""Largest im2col block built at once; bigger batches are done in chunks of examples
+"""Largest block of columns built at once; bigger batches are done in chunks of examples
 (keeps the temporaries in cache, which matters most in float64)."""
+
+
+_SHORT_COLUMNS = 24
+"""Up to this many rows (f·f·n_C_prev + 1), :func:`conv_forward` computes colsᵀ · W_mat,
+whose rows already come out in Z's layout. For longer columns BLAS is 1.3–2.8× faster at
+W_matᵀ · cols, and the transposing copy that follows costs less than that (measured with
+numpy's OpenBLAS on 2 cores)."""
 
 
 def _chunks(m, bytes_per_example):
@@ -291,90 +298,140 @@ def col2im_add(dA_pad_t, dcols, f, n_H, n_W, stride=1, dilation=1):
     return dA_pad_t
 
 
-def _im2col_rows(A_pad_t, f, n_H, dilation=1):
-    """im2col for stride 1 with whole padded rows: every tap is one contiguous slice.
+def _zero_images(n_C, m, n_H_pad, n_W_pad, tail, dtype):
+    """(flat, padded): zeros of shape (n_C, m·n_H_pad·n_W_pad + tail), each channel's m
+    images one after the other and then ``tail`` spare zeros, and the same memory
+    seen as (n_C, m, n_H_pad, n_W_pad)."""
+    flat = np.zeros((n_C, m * n_H_pad * n_W_pad + tail), dtype=dtype)
+    return flat, flat[:, :m * n_H_pad * n_W_pad].reshape(n_C, m, n_H_pad, n_W_pad)
 
-    Args:
-        A_pad_t: (m, n_C_prev, n_H_pad + 1, n_W_pad), padded, with one extra zero row
-            at the bottom so that the last tap's slice stays inside the array.
+
+def _padded_channels_first(A_prev, p, dtype, tail):
+    """A_prev (m, n_H_prev, n_W_prev, n_C) zero-padded by p, as :func:`_zero_images` lays it out."""
+    m, n_H_prev, n_W_prev, n_C = A_prev.shape
+    flat, padded = _zero_images(n_C, m, n_H_prev + 2 * p, n_W_prev + 2 * p, tail, dtype)
+    padded[:, :, p:p + n_H_prev, p:p + n_W_prev] = A_prev.transpose(3, 0, 1, 2)
+    return flat, padded
+
+
+def _layout(A_prev, f, hp):
+    """Where conv_forward puts the output positions of each example in its columns.
+
+    With stride 1, every pixel of the padded input is a position (``grid`` is the
+    padded size): then the input under tap (i, j) at all positions of all examples is
+    one contiguous slice of the flat input, shifted by (i·n_W_pad + j)·d, which makes
+    the columns a few long copies. The output is the grid's top-left n_H × n_W
+    corner; the other positions are junk that is dropped, and their windows reach
+    past the last image by at most ``tail`` pixels. Otherwise the grid is exactly
+    the output, and the columns come from :func:`im2col`.
+    """
+    p, d = hp["pad"], hp["dilation"]
+    n_H_pad, n_W_pad = A_prev.shape[1] + 2 * p, A_prev.shape[2] + 2 * p
+    if hp["stride"] == 1:
+        f_d = d * (f - 1) + 1
+        return {"shifted": True, "grid": (n_H_pad, n_W_pad), "tail": (f_d - 1) * (n_W_pad + 1)}
+    return {"shifted": False, "grid": (hp["n_H"], hp["n_W"]), "tail": 0}
+
+
+def _columns(flat, padded, f, hp, layout, rows):
+    """The columns of the examples ``rows`` with a row of ones under them (the bias trick).
 
     Returns:
-        cols of shape (m, f·f·n_C_prev, n_H·n_W_pad): like :func:`im2col`, but each
-        output row is n_W_pad wide instead of n_W (its last f_d − 1 positions are
-        junk that the caller drops). Seen as flat rows, the input under tap (i, j) at
-        all positions is the slice starting at i·d·n_W_pad + j·d, one long copy
-        instead of n_H short ones.
+        (f·f·n_C_prev + 1, n·P) for n examples of P = n_H_grid·n_W_grid positions:
+        column (e, h, w) is the window under output position (h, w) of example e,
+        entry (i, j, k) its pixel under tap (i, j) in channel k, and last a 1.
     """
-    m, n_C_prev, rows, width = A_pad_t.shape
-    flat = A_pad_t.reshape(m, n_C_prev, rows * width)
-    length = n_H * width
-    cols = np.empty((m, f, f, n_C_prev, length), dtype=A_pad_t.dtype)
-    for i in range(f):
-        for j in range(f):
-            start = (i * width + j) * dilation
-            cols[:, i, j] = flat[:, :, start:start + length]
-    return cols.reshape(m, f * f * n_C_prev, length)
+    n_C_prev, _, _, n_W_pad = padded.shape
+    n = rows.stop - rows.start
+    P = layout["grid"][0] * layout["grid"][1]
+    K = f * f * n_C_prev
+    cols = np.empty((K + 1, n * P), dtype=flat.dtype)
+    cols[K] = 1
+    if layout["shifted"]:
+        taps = cols[:K].reshape(f, f, n_C_prev, n * P)
+        for i in range(f):
+            for j in range(f):
+                start = rows.start * P + (i * n_W_pad + j) * hp["dilation"]
+                taps[i, j] = flat[:, start:start + n * P]
+    else:
+        per_example = im2col(padded[:, rows].transpose(1, 0, 2, 3), f, hp["n_H"], hp["n_W"],
+                             hp["stride"], hp["dilation"])                   # (n, K, P)
+        cols[:K].reshape(K, n, P)[...] = per_example.transpose(1, 0, 2)
+    return cols
 
 
-def _col2im_rows_add(dA_pad_t, dcols, f, n_H, dilation=1):
-    """The adjoint of :func:`_im2col_rows`: f·f contiguous slice additions."""
-    m, n_C_prev, rows, width = dA_pad_t.shape
-    flat = dA_pad_t.reshape(m, n_C_prev, rows * width)
-    length = n_H * width
-    blocks = dcols.reshape(m, f, f, n_C_prev, length)
-    for i in range(f):
-        for j in range(f):
-            start = (i * width + j) * dilation
-            flat[:, :, start:start + length] += blocks[:, i, j]
-    return dA_pad_t
-
-
-def _channels_second(A_prev, p, dtype, extra_row=False):
-    """(m, n_H, n_W, n_C) → padded (m, n_C, n_H + 2p (+1), n_W + 2p), the layout im2col reads."""
-    return np.pad(A_prev.transpose(0, 3, 1, 2).astype(dtype, copy=False),
-                  ((0, 0), (0, 0), (p, p + int(extra_row)), (p, p)))
+def _add_columns(dflat, dpadded, dcols, f, hp, layout, rows):
+    """The adjoint of :func:`_columns` (without the ones): add dcols (K, n·P) onto the pixels."""
+    n_C_prev, _, _, n_W_pad = dpadded.shape
+    n = rows.stop - rows.start
+    P = layout["grid"][0] * layout["grid"][1]
+    if layout["shifted"]:
+        taps = dcols.reshape(f, f, n_C_prev, n * P)
+        for i in range(f):
+            for j in range(f):
+                start = rows.start * P + (i * n_W_pad + j) * hp["dilation"]
+                dflat[:, start:start + n * P] += taps[i, j]
+    else:
+        col2im_add(dpadded[:, rows].transpose(1, 0, 2, 3),
+                   dcols.reshape(-1, n, P).transpose(1, 0, 2), f, hp["n_H"], hp["n_W"],
+                   hp["stride"], hp["dilation"])
 
 
 def conv_forward(A_prev, W, b, stride=1, pad=0, dilation=1):
-    """Convolution as one batched matrix product (im2col), the form that trains a CNN.
+    """Convolution as one matrix product (im2col), the form that trains a CNN.
 
-    For every example, Z_mat = W_mat · cols + b with W_mat = W reshaped to
-    (n_C, f·f·n_C_prev) and cols (f·f·n_C_prev, n_H·n_W) from :func:`im2col`;
-    ``np.matmul`` does all the examples in one call (large float batches a few
-    examples at a time). With stride 1, cols keeps whole padded rows
-    (:func:`_im2col_rows`), which makes building it several times faster.
-    float32 inputs stay float32.
+    Every window of every example is unrolled into a column of ``cols``, with a 1
+    appended; the filters are unrolled into the columns of W_mat, with the biases
+    appended as one more row (the bias trick). Then Z, seen as an (m·n_H·n_W, n_C)
+    matrix, is
+
+        Z_mat = colsᵀ · W_mat     ((m·n_H·n_W, f·f·n_C_prev + 1) · (f·f·n_C_prev + 1, n_C)),
+
+    one product for the whole batch (large float batches a few examples at a time),
+    whose rows come out in Z's own order. For long columns (more than
+    ``_SHORT_COLUMNS`` rows) BLAS is faster at the transposed product W_matᵀ · cols,
+    followed by a transposing copy. With stride 1 the columns are built for every
+    pixel of the padded input, which is several times faster, and Z keeps the
+    n_H × n_W corner that holds the real outputs (:func:`_layout`). float32 inputs
+    stay float32.
 
     Args and returns: as :func:`conv_forward_naive`, whose result it equals.
     """
     A_prev, W, b, hp = _check_conv(A_prev, W, b, stride, pad, dilation)
-    s, p, d, n_H, n_W = hp["stride"], hp["pad"], hp["dilation"], hp["n_H"], hp["n_W"]
     m = A_prev.shape[0]
     f, n_C_prev, n_C = W.shape[0], W.shape[2], W.shape[3]
+    K = f * f * n_C_prev
     dtype = np.result_type(A_prev, W)       # one dtype: mixed-type matmul skips BLAS
-    W_mat = W.reshape(f * f * n_C_prev, n_C).T.astype(dtype, copy=False)   # (n_C, K)
-    A_pad_t = _channels_second(A_prev, p, dtype, extra_row=s == 1)
-    width = A_pad_t.shape[3] if s == 1 else n_W          # positions per output row in cols
-    out = np.empty((m, n_C, n_H * width), dtype=dtype)
-    per_example = f * f * n_C_prev * n_H * width * np.dtype(dtype).itemsize
+    W_mat = np.concatenate([W.reshape(K, n_C), b.reshape(1, n_C)]).astype(dtype, copy=False)
+    layout = _layout(A_prev, f, hp)
+    flat, padded = _padded_channels_first(A_prev, hp["pad"], dtype, layout["tail"])
+    P = layout["grid"][0] * layout["grid"][1]
+    positions_as_rows = K + 1 <= _SHORT_COLUMNS
+    W_mat_T = None if positions_as_rows else np.ascontiguousarray(W_mat.T)
+    grid = layout["grid"]
+    out = np.empty((m, *grid, n_C) if positions_as_rows else (n_C, m, *grid), dtype=dtype)
     all_cols = []                 # kept for the backward pass, which then need not rebuild them
-    for rows in _chunks(m, per_example):
-        if s == 1:
-            all_cols.append(_im2col_rows(A_pad_t[rows], f, n_H, d))
+    for rows in _chunks(m, (K + 1) * P * np.dtype(dtype).itemsize):
+        all_cols.append(_columns(flat, padded, f, hp, layout, rows))
+        if positions_as_rows:
+            np.matmul(all_cols[-1].T, W_mat, out=out[rows].reshape(-1, n_C))
         else:
-            all_cols.append(im2col(A_pad_t[rows], f, n_H, n_W, s, d))
-        np.matmul(W_mat, all_cols[-1], out=out[rows])
-    Z = out.reshape(m, n_C, n_H, width)[..., :n_W].transpose(0, 2, 3, 1) + b.reshape(n_C).astype(dtype)
+            np.matmul(W_mat_T, all_cols[-1], out=out[:, rows].reshape(n_C, -1))
+    if not positions_as_rows:
+        out = out.transpose(1, 2, 3, 0)
+    Z = np.ascontiguousarray(out[:, :hp["n_H"], :hp["n_W"]])      # no copy if already so
     return Z, (A_prev, W, b, hp, all_cols)
 
 
 def conv_backward(dZ, cache, input_grad=True):
     r"""Gradients of a convolution from the gradient of its output.
 
-    With cols and W_mat as in :func:`conv_forward` and dZ_mat = dZ as (m, n_C, n_H·n_W):
-    dW_mat = Σ_examples dZ_mat · colsᵀ, db = Σ dZ over examples and positions,
-    dcols = W_matᵀ · dZ_mat, and dA_prev is dcols added back onto the input
-    pixels (:func:`col2im_add`), then un-padded.
+    With cols and W_mat as in :func:`conv_forward` and dZ as the (m·n_H·n_W, n_C)
+    matrix dZ_mat:
+
+    * dW_mat = cols · dZ_mat, whose last row, from the row of ones, is db = Σ dZ;
+    * dcols = W · dZ_matᵀ (W_mat without its bias row), and dA_prev is each column
+      of dcols added back onto the input pixels it came from, then un-padded.
 
     Args:
         dZ: ∂J/∂Z, (m, n_H, n_W, n_C). cache: from :func:`conv_forward`
@@ -387,48 +444,39 @@ def conv_backward(dZ, cache, input_grad=True):
     """
     A_prev, W, b, hp = cache[:4]
     dZ = _check_dZ(dZ, A_prev, W, hp)
-    s, p, d, n_H, n_W = hp["stride"], hp["pad"], hp["dilation"], hp["n_H"], hp["n_W"]
-    m = A_prev.shape[0]
+    m, n_H_prev, n_W_prev = A_prev.shape[:3]
     f, n_C_prev, n_C = W.shape[0], W.shape[2], W.shape[3]
+    K, p = f * f * n_C_prev, hp["pad"]
     dtype = np.result_type(A_prev, W, dZ)
     saved = cache[4] if len(cache) > 4 and cache[4][0].dtype == dtype else None
-    K = f * f * n_C_prev
-    W_mat_T = W.reshape(K, n_C).astype(dtype, copy=False)                  # (K, n_C)
-    padded = (m, n_C_prev, A_prev.shape[1] + 2 * p + int(s == 1), A_prev.shape[2] + 2 * p)
-    width = padded[3] if s == 1 else n_W
-    # dZ in the layout of cols; the junk positions of whole-row cols get gradient 0
-    dZ_mat = np.zeros((m, n_C, n_H, width), dtype=dtype)
-    dZ_mat[..., :n_W] = dZ.transpose(0, 3, 1, 2)
-    dZ_mat = dZ_mat.reshape(m, n_C, n_H * width)
+    layout = _layout(A_prev, f, hp)
     if saved is None:             # a cache from conv_forward_naive: build the columns again
-        A_pad_t = _channels_second(A_prev, p, dtype, extra_row=s == 1)
-    dA_pad_t = np.zeros(padded, dtype=dtype) if input_grad else None
-    dW_mat_T = np.zeros((K, n_C), dtype=dtype)
-    per_example = K * n_H * width * np.dtype(dtype).itemsize
-    for k, rows in enumerate(_chunks(m, per_example)):
-        if saved is not None:
-            cols = saved[k]
-        elif s == 1:
-            cols = _im2col_rows(A_pad_t[rows], f, n_H, d)
-        else:
-            cols = im2col(A_pad_t[rows], f, n_H, n_W, s, d)              # (mc, K, P)
-        # Σ over the chunk's examples of cols_i · dZ_iᵀ = (dZ_i · cols_iᵀ)ᵀ; this
-        # order keeps the big operand (cols) un-transposed, which BLAS prefers
-        dW_mat_T += np.matmul(cols, dZ_mat[rows].transpose(0, 2, 1)).sum(axis=0)
+        flat, padded = _padded_channels_first(A_prev, p, dtype, layout["tail"])
+    if layout["shifted"]:         # dZ on the grid of positions; the junk ones get gradient 0
+        dZ_grid = np.zeros((m, *layout["grid"], n_C), dtype=dtype)
+        dZ_grid[:, :hp["n_H"], :hp["n_W"]] = dZ
+    else:
+        dZ_grid = np.ascontiguousarray(dZ, dtype=dtype)
+    if input_grad:
+        dflat, dpadded = _zero_images(n_C_prev, m, n_H_prev + 2 * p, n_W_prev + 2 * p,
+                                      layout["tail"], dtype)
+    W_rows = W.reshape(K, n_C).astype(dtype, copy=False)        # W_mat without the bias row
+    P = layout["grid"][0] * layout["grid"][1]
+    dW_mat = np.zeros((K + 1, n_C), dtype=dtype)
+    for k, rows in enumerate(_chunks(m, (K + 1) * P * np.dtype(dtype).itemsize)):
+        cols = saved[k] if saved is not None else _columns(flat, padded, f, hp, layout, rows)
+        n = rows.stop - rows.start
+        dZ_mat = dZ_grid[rows].reshape(n * P, n_C)
+        # cols · dZ_mat as one small product per example, summed: BLAS does these much
+        # faster than a single product with an n·P-long inner dimension
+        dW_mat += np.matmul(cols.reshape(K + 1, n, P).transpose(1, 0, 2),
+                            dZ_mat.reshape(n, P, n_C)).sum(axis=0)
         if input_grad:
-            dcols = np.matmul(W_mat_T, dZ_mat[rows])
-            if s == 1:
-                _col2im_rows_add(dA_pad_t[rows], dcols, f, n_H, d)
-            else:
-                col2im_add(dA_pad_t[rows], dcols, f, n_H, n_W, s, d)
+            _add_columns(dflat, dpadded, W_rows @ dZ_mat.T, f, hp, layout, rows)
     dA_prev = None
     if input_grad:
-        dA_pad = dA_pad_t[:, :, :A_prev.shape[1] + 2 * p].transpose(0, 2, 3, 1)
-        dA_prev = _unpad(dA_pad, p)
-    dW = dW_mat_T.reshape(W.shape)
-    # sum along the contiguous positions first: far faster than dZ.sum(axis=(0, 1, 2))
-    db = dZ_mat.sum(axis=2).sum(axis=0).reshape(b.shape)
-    return dA_prev, dW, db
+        dA_prev = dpadded[:, :, p:p + n_H_prev, p:p + n_W_prev].transpose(1, 2, 3, 0)
+    return dA_prev, dW_mat[:K].reshape(W.shape), dW_mat[K].reshape(b.shape)
 
 
 # ---------------------------------------------------------------- kinds of convolution

@@ -94,16 +94,31 @@ def test_naive_and_vectorised_agree(m, n_H, n_W, n_C_prev, n_C, f, s, d, pad):
         np.testing.assert_allclose(g1, g2, atol=1e-12)
 
 
-def test_chunked_conv_agrees_with_one_block(monkeypatch):
-    A, W, b, s, d = _random_case((5, 7, 6, 2, 3, 3, 1, 1))
-    Z, cache = conv.conv_forward(A, W, b, 1, 1)
+@pytest.mark.parametrize("stride,dilation", [(1, 1), (1, 2), (2, 1)])
+def test_chunked_conv_agrees_with_one_block(monkeypatch, stride, dilation):
+    A, W, b, s, d = _random_case((5, 7, 6, 2, 3, 3, stride, dilation))
+    Z, cache = conv.conv_forward(A, W, b, s, 1, d)
     dZ = RNG.normal(size=Z.shape)
     grads = conv.conv_backward(dZ, cache)
     monkeypatch.setattr(conv, "_CHUNK_BYTES", 1)          # one example per chunk
-    Zc, cache_c = conv.conv_forward(A, W, b, 1, 1)
+    Zc, cache_c = conv.conv_forward(A, W, b, s, 1, d)
     np.testing.assert_allclose(Zc, Z, atol=1e-12)
     for g, gc in zip(grads, conv.conv_backward(dZ, cache_c)):
         np.testing.assert_allclose(gc, g, atol=1e-12)
+
+
+def test_im2col_per_example_columns_give_the_convolution():
+    A, W, b, s, d = _random_case((3, 7, 6, 2, 4, 3, 2, 1))
+    n_H, n_W = conv.conv_output_size(7, 3, 1, 2), conv.conv_output_size(6, 3, 1, 2)
+    A_pad_t = np.pad(A, ((0, 0), (1, 1), (1, 1), (0, 0))).transpose(0, 3, 1, 2)
+    cols = conv.im2col(A_pad_t, 3, n_H, n_W, stride=2)
+    assert cols.shape == (3, 3 * 3 * 2, n_H * n_W)
+    Z = (W.reshape(-1, 4).T @ cols).reshape(3, 4, n_H, n_W).transpose(0, 2, 3, 1) + b
+    np.testing.assert_allclose(Z, conv.conv_forward_naive(A, W, b, 2, 1)[0], atol=1e-12)
+    # col2im_add is its adjoint: <im2col(x), y> = <x, col2im_add(0, y)>
+    y = RNG.normal(size=cols.shape)
+    back = conv.col2im_add(np.zeros_like(A_pad_t), y, 3, n_H, n_W, stride=2)
+    np.testing.assert_allclose(np.sum(cols * y), np.sum(A_pad_t * back), rtol=1e-12)
 
 
 def test_float32_stays_float32():
