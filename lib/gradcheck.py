@@ -9,6 +9,15 @@ to a relative error below 1e-7 in float64, or the backward pass is wrong.
 """
 import numpy as np
 
+from lib._checks import check_positive
+
+
+def _scalar(value):
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"f: expected a finite scalar, got {value!r}")
+    return value
+
 
 def numerical_gradient(f, x, eps=1e-6):
     """Centred-difference gradient of a scalar function at ``x``.
@@ -25,16 +34,20 @@ def numerical_gradient(f, x, eps=1e-6):
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise ValueError("x: expected a float64 ndarray that f reads, got "
                          f"{type(x).__name__} of dtype {getattr(x, 'dtype', None)}")
-    grad = np.zeros_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + eps
-        plus = float(f())
-        flat[i] = old - eps
-        minus = float(f())
-        flat[i] = old
-        gflat[i] = (plus - minus) / (2 * eps)
+    if not x.flags.writeable:
+        raise ValueError("x: expected a writeable array (f must see it change), got a read-only one")
+    check_positive("eps", eps)
+    grad = np.zeros(x.shape)
+    # Index x itself, never a reshaped copy: a transposed or sliced x would not
+    # see the perturbation through x.reshape(-1).
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        plus = _scalar(f())
+        x[i] = old - eps
+        minus = _scalar(f())
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
     return grad
 
 

@@ -1,7 +1,10 @@
-r"""Adam, the optimiser the trained models of Parts III–V share.
+r"""Optimisers and gradient clipping, shared by every model the book trains.
 
 Chapters 11 (the CNN), 13–14 (the RNN and GRU) and 15 (the translator) train
-with it. One step, for every parameter :math:`\theta` with gradient :math:`g`:
+with Adam; chapter 14 teaches clipping. Gradients follow the package's one
+convention: ``grads["d" + name]`` is :math:`\partial J/\partial` ``parameters[name]``.
+
+Adam, one step for every parameter :math:`\theta` with gradient :math:`g`:
 
 .. math::
 
@@ -12,37 +15,140 @@ with it. One step, for every parameter :math:`\theta` with gradient :math:`g`:
 where k counts the steps taken, and the divisions by :math:`1-\beta^k` undo the
 bias of moments that start at zero.
 """
+import math
+
 import numpy as np
 
-from lib._checks import check_positive
+from lib._checks import as_float, check_positive, check_range
 
 
-def adam_update(params, grads, state, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8,
-                grad_prefix="d"):
-    """One Adam step on every array of ``params``, in place.
+def _check_grads(parameters, grads):
+    """Every parameter has its gradient "d" + name, of its shape, finite."""
+    if not isinstance(parameters, dict) or not parameters:
+        raise TypeError(f"parameters: expected a non-empty dict name → array, got {type(parameters).__name__}")
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads: expected a dict 'd' + name → array, got {type(grads).__name__}")
+    for name, theta in parameters.items():
+        if not isinstance(theta, np.ndarray) or theta.dtype not in (np.float32, np.float64):
+            raise TypeError(f"parameters[{name!r}]: expected a float ndarray (updated in place), "
+                            f"got {type(theta).__name__}")
+        key = "d" + name
+        if key not in grads:
+            raise ValueError(f"grads: missing {key!r}, the gradient of parameters[{name!r}]")
+        g = as_float(f"grads[{key!r}]", grads[key])
+        if g.shape != theta.shape:
+            raise ValueError(f"grads[{key!r}]: expected shape {theta.shape} (parameters[{name!r}]'s), "
+                             f"got {g.shape}")
+
+
+def adam_update(parameters, grads, state, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    r"""One Adam step on every array of ``parameters``, in place.
+
+    The second moment is stored as its square root :math:`r = \sqrt{s}`, updated
+    with ``hypot`` (:math:`r \leftarrow \sqrt{\beta_2 r^2 + (1-\beta_2) g^2}`),
+    so that a gradient of 1e200 in float64 (or 1e30 in float32) does not
+    overflow when squared: the step is still about α, as Adam promises.
 
     Args:
-        params: dict name → array (any shape, float32 or float64), updated in place.
-        grads: dict ``grad_prefix + name`` → the gradient, the shape of that parameter
-            (the book's ``{"dW1": …}`` convention; pass ``grad_prefix=""`` when the
-            gradients are keyed by the parameter names themselves).
+        parameters: dict name → float array (any shape, float32 or float64), updated in place.
+        grads: dict ``"d" + name`` → the gradient, the shape of that parameter.
         state: dict kept between calls, empty at first: the step count ``"k"`` and
-            the moments v and s of every parameter, in the parameter's dtype.
-        learning_rate: α > 0. beta1, beta2, eps: Adam's constants.
+            the moments of every parameter, in the parameter's dtype.
+        learning_rate: α > 0. beta1, beta2: in [0, 1). epsilon: > 0.
 
     Returns:
         the state.
     """
     check_positive("learning_rate", learning_rate)
+    check_range("beta1", beta1, 0, 1, high_open=True)
+    check_range("beta2", beta2, 0, 1, high_open=True)
+    check_positive("epsilon", epsilon)
+    if not isinstance(state, dict):
+        raise TypeError(f"state: expected a dict (empty at the first step), got {type(state).__name__}")
+    _check_grads(parameters, grads)
     k = state["k"] = state.get("k", 0) + 1
-    c1, c2 = 1 - beta1 ** k, 1 - beta2 ** k
-    for name, theta in params.items():
-        g = grads[grad_prefix + name]
+    # Python floats, so that float32 arrays stay float32 (numpy's scalars would promote them).
+    c1, c2 = 1 - float(beta1) ** k, math.sqrt(1 - float(beta2) ** k)
+    keep, fresh = math.sqrt(beta2), math.sqrt(1 - beta2)
+    for name, theta in parameters.items():
+        g = grads["d" + name]
         v = state.setdefault(("v", name), np.zeros_like(theta))
-        s = state.setdefault(("s", name), np.zeros_like(theta))
+        r = state.setdefault(("r", name), np.zeros_like(theta))
         v *= beta1
         v += (1 - beta1) * g
-        s *= beta2
-        s += (1 - beta2) * g * g
-        theta -= learning_rate * (v / c1) / (np.sqrt(s / c2) + eps)
+        np.hypot(keep * r, fresh * g, out=r)
+        theta -= learning_rate * (v / c1) / (r / c2 + epsilon)
     return state
+
+
+def sgd_update(parameters, grads, learning_rate):
+    r"""One step of gradient descent, in place: :math:`\theta \leftarrow \theta - \alpha\, d\theta`.
+
+    Args:
+        parameters: dict name → float array, updated in place.
+        grads: dict ``"d" + name`` → the gradient, the shape of that parameter.
+        learning_rate: α > 0.
+
+    Returns:
+        parameters.
+    """
+    check_positive("learning_rate", learning_rate)
+    _check_grads(parameters, grads)
+    for name, theta in parameters.items():
+        theta -= learning_rate * grads["d" + name]
+    return parameters
+
+
+def clip_by_value(grads, max_value):
+    r"""Clip every gradient entry to :math:`[-\text{max\_value}, \text{max\_value}]`.
+
+    Args:
+        grads: dict name → array.
+        max_value: the bound, > 0.
+
+    Returns:
+        a new dict with the clipped arrays (the input is left unchanged).
+    """
+    check_positive("max_value", max_value)
+    return {k: np.clip(as_float(f"grads[{k!r}]", v), -max_value, max_value) for k, v in _items(grads)}
+
+
+def global_norm(grads):
+    r"""The norm of all gradients stacked, :math:`\sqrt{\sum_k \lVert g_k \rVert^2}`, as a float.
+
+    Computed as :math:`c \sqrt{\sum_k \lVert g_k / c \rVert^2}` with c the largest
+    magnitude, so gradients of 1e200 give 1e200-sized norms, not infinity.
+    """
+    arrays = [as_float(f"grads[{k!r}]", v) for k, v in _items(grads)]
+    biggest = max(float(np.max(np.abs(a))) for a in arrays)
+    if biggest == 0:
+        return 0.0
+    return biggest * float(np.sqrt(sum(np.sum(np.square(a / biggest, dtype=np.float64)) for a in arrays)))
+
+
+def clip_by_norm(grads, max_norm):
+    r"""Rescale all gradients together so their global norm is at most ``max_norm``.
+
+    :math:`g \leftarrow g \cdot \min(1, \text{max\_norm} / \lVert g \rVert)` with
+    :math:`\lVert g \rVert` the :func:`global_norm` (Pascanu et al., 2013):
+    unlike :func:`clip_by_value`, the direction of the step is kept.
+
+    Args:
+        grads: dict name → array.
+        max_norm: the bound, > 0.
+
+    Returns:
+        (clipped, norm): a new dict, each array in its own dtype, and the norm before clipping.
+    """
+    check_positive("max_norm", max_norm)
+    norm = global_norm(grads)
+    factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return {k: (v * factor).astype(v.dtype, copy=False)
+            for k, v in ((k, as_float(f"grads[{k!r}]", v)) for k, v in _items(grads))}, norm
+
+
+def _items(grads):
+    if not isinstance(grads, dict) or not grads:
+        raise TypeError(f"grads: expected a non-empty dict name → array, got {type(grads).__name__}"
+                        f"{' (empty)' if isinstance(grads, dict) else ''}")
+    return grads.items()
