@@ -1,32 +1,168 @@
-"""Tests for lib.deep, the L-layer network: gradients, linear collapse, active fractions."""
+"""Tests for lib.deep, the L-layer network: the layer contract, the layers composed with
+every loss the package trains on (one 1/m), linear collapse, active fractions, bad input."""
+import warnings
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lib.deep as deep
+from contract import Layer, assert_refused, bad
+from lib import losses
 from lib.data import make_circles
 from lib.gradcheck import gradient_check
 
+RTOL = 1e-7
+
+
+# --------------------------------------------------------------------- the contract
+def _layer_args(activation):
+    def make_args(rng, dtype):
+        return {"A_prev": rng.standard_normal((3, 5)).astype(dtype),
+                "W": rng.standard_normal((4, 3)).astype(dtype),
+                "b": rng.standard_normal((4, 1)).astype(dtype),
+                "activation": activation}
+    return make_args
+
+
+def _network_args(rng, dtype):
+    parameters = deep.initialize_deep([3, 4, 3, 2], seed=int(rng.integers(1000)), init="xavier", bias_std=0.5)
+    return {"X": rng.standard_normal((3, 5)).astype(dtype),
+            "parameters": {k: v.astype(dtype) for k, v in parameters.items()},
+            "activation": "tanh", "output_activation": "sigmoid"}
+
+
+LAYERS = [Layer(deep.layer_forward, deep.layer_backward, _layer_args(g), ("A_prev", "W", "b"),
+                name=f"layer_forward[{g}]")
+          for g in ("relu", "tanh", "sigmoid", "leaky_relu", "linear")]
+LAYERS.append(Layer(deep.deep_forward, deep.deep_backward, _network_args, ("X", "parameters")))
+
+
+# --------------------------------------------------------------------- the composition test
+def _three_layers(seed, n_y):
+    """X (3, 6) and a 3-layer network 3 → 5 (relu) → 4 (tanh) → n_y (linear: the logits)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((3, 6))
+    parameters = deep.initialize_deep([3, 5, 4, n_y], seed=seed, init="xavier", bias_std=0.5)
+    return rng, X, parameters
+
+
+def _forward(X, parameters):
+    A1, c1 = deep.layer_forward(X, parameters["W1"], parameters["b1"], "relu")
+    A2, c2 = deep.layer_forward(A1, parameters["W2"], parameters["b2"], "tanh")
+    Z3, c3 = deep.layer_forward(A2, parameters["W3"], parameters["b3"], "linear")
+    return Z3, (c1, c2, c3)
+
+
+def _backward(dZ3, caches):
+    grads, dA = {}, dZ3
+    for l in (3, 2, 1):
+        g = deep.layer_backward(dA, caches[l - 1])
+        grads[f"dW{l}"], grads[f"db{l}"], dA = g["dW"], g["db"], g["dA_prev"]
+    return grads
+
+
+def _sigmoid_loss(rng, n_y, m):
+    Y = (rng.random((n_y, m)) > 0.5).astype(float)
+    return lambda Z: losses.sigmoid_cross_entropy(Z, Y)
+
+
+def _softmax_loss(rng, n_y, m):
+    Y = np.eye(n_y)[:, rng.integers(0, n_y, m)]
+    return lambda Z: losses.softmax_cross_entropy(Z, Y)
+
+
+@pytest.mark.parametrize("make_loss, n_y", [(_sigmoid_loss, 1), (_sigmoid_loss, 2), (_softmax_loss, 3)],
+                         ids=["sigmoid_cross_entropy", "sigmoid_cross_entropy-2-outputs", "softmax_cross_entropy"])
+def test_layers_composed_with_each_loss_give_the_gradient_of_the_cost(make_loss, n_y):
+    """relu, tanh and a linear output layer, then the loss: the loss's dZ carries the 1/m, the
+    layers add none, and the whole network's gradients match the numerical ones."""
+    rng, X, parameters = _three_layers(seed=4, n_y=n_y)
+    loss = make_loss(rng, n_y, X.shape[1])
+    Z3, caches = _forward(X, parameters)
+    _, dZ3 = loss(Z3)
+    grads = _backward(dZ3, caches)
+    errors = gradient_check(lambda: loss(_forward(X, parameters)[0])[0], parameters,
+                            {k: grads["d" + k] for k in parameters})
+    assert max(errors.values()) < RTOL, errors
+
+
+@pytest.mark.parametrize("make_loss, n_y", [(_sigmoid_loss, 1), (_softmax_loss, 3)],
+                         ids=["sigmoid_cross_entropy", "softmax_cross_entropy"])
+def test_deep_forward_and_backward_compose_with_a_loss_on_the_logits(make_loss, n_y):
+    rng, X, parameters = _three_layers(seed=7, n_y=n_y)
+    loss = make_loss(rng, n_y, X.shape[1])
+    ZL, caches = deep.deep_forward(X, parameters, "tanh", output_activation="linear")
+    grads = deep.deep_backward(loss(ZL)[1], caches)
+    errors = gradient_check(lambda: loss(deep.deep_forward(X, parameters, "tanh", "linear")[0])[0],
+                            {**parameters, "X": X}, {k: grads["d" + k] for k in [*parameters, "X"]})
+    assert max(errors.values()) < RTOL, errors
+
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "linear"])
-def test_deep_backward_gradient_check(activation):
+def test_one_step_of_deep_model_descends_the_gradient_of_deep_cost(activation):
+    """deep_model's step, θ - α dθ, with dθ the gradient of the probability-form cost deep_cost:
+    the training loop's dZ^[L] = (A^[L] - Y)/m is the cost's gradient, 1/m once."""
     rng = np.random.default_rng(1)
     X = rng.standard_normal((3, 6))
     Y = (rng.random((1, 6)) > 0.5).astype(float)
-    p = deep.initialize_deep([3, 5, 4, 1], seed=2, init="xavier", bias_std=0.3)
-    AL, caches = deep.deep_forward(X, p, activation)
-    grads = deep.deep_backward(AL, Y, caches)
-    errors = gradient_check(lambda: deep.deep_cost(deep.deep_forward(X, p, activation)[0], Y),
-                            p, {k: grads["d" + k] for k in p})
-    assert max(errors.values()) < 1e-7, errors
+    dims, alpha = [3, 5, 4, 1], 0.5
+    start = deep.initialize_deep(dims, seed=2, init="xavier")
+    after, costs = deep.deep_model(X, Y, dims, num_iterations=1, learning_rate=alpha, seed=2, init="xavier",
+                                   activation=activation)
+    step = {k: (start[k] - after[k]) / alpha for k in start}
+    errors = gradient_check(lambda: deep.deep_cost(deep.deep_forward(X, start, activation)[0], Y), start, step)
+    assert max(errors.values()) < RTOL, errors
+    assert costs == [pytest.approx(deep.deep_cost(deep.deep_forward(X, start, activation)[0], Y))]
 
 
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), copies=st.integers(2, 4))
+def test_gradients_are_of_the_mean_cost_so_repeating_the_data_changes_nothing(seed, copies):
+    """J is a mean over the m examples: the same examples repeated give the same J and gradients
+    (a layer that divided by m again, or a loss that forgot to, would scale them)."""
+    rng, X, parameters = _three_layers(seed=seed, n_y=1)
+    Y = (rng.random((1, X.shape[1])) > 0.5).astype(float)
+
+    def grads_of(X, Y):
+        ZL, caches = deep.deep_forward(X, parameters, "relu", "linear")
+        cost, dZL = losses.sigmoid_cross_entropy(ZL, Y)
+        return cost, deep.deep_backward(dZL, caches)
+
+    cost1, g1 = grads_of(X, Y)
+    costk, gk = grads_of(np.tile(X, copies), np.tile(Y, copies))
+    assert costk == pytest.approx(cost1, rel=1e-12)
+    for k in g1:
+        if k != "dX":
+            np.testing.assert_allclose(gk[k], g1[k], rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(gk["dX"], np.tile(g1["dX"], copies) / copies, rtol=1e-9, atol=1e-15)
+
+
+def test_layer_backward_is_the_chain_rule_without_1_over_m():
+    rng = np.random.default_rng(3)
+    A_prev, W, b = rng.standard_normal((3, 8)), rng.standard_normal((2, 3)), rng.standard_normal((2, 1))
+    A, cache = deep.layer_forward(A_prev, W, b, "linear")
+    dA = rng.standard_normal(A.shape)
+    g = deep.layer_backward(dA, cache)
+    np.testing.assert_allclose(g["dW"], dA @ A_prev.T)
+    np.testing.assert_allclose(g["db"], dA.sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(g["dA_prev"], W.T @ dA)
+
+
+# --------------------------------------------------------------------- what chapter 6 uses
 def test_initialisation_scales():
     p = deep.initialize_deep([400, 300, 1], seed=0, init="he")
     assert np.isclose(np.std(p["W1"]), np.sqrt(2 / 400), rtol=0.02)
     p = deep.initialize_deep([400, 300, 1], seed=0, init="xavier")
     assert np.isclose(np.std(p["W1"]), np.sqrt(1 / 400), rtol=0.02)
+    p = deep.initialize_deep([400, 300, 1], seed=0, init=0.3)
+    assert np.isclose(np.std(p["W1"]), 0.3, rtol=0.02)
     assert np.all(deep.initialize_deep([4, 3, 1], init="zeros")["W1"] == 0)
     assert np.all(deep.initialize_deep([4, 3, 1])["b1"] == 0)
+    assert np.isclose(np.std(deep.initialize_deep([4, 300, 1], bias_std=0.5)["b1"]), 0.5, rtol=0.15)
+    a, b = deep.initialize_deep([4, 3, 1], seed=None), deep.initialize_deep([4, 3, 1], seed=None)
+    assert not np.array_equal(a["W1"], b["W1"])          # None: fresh entropy
 
 
 def test_linear_stack_collapses_to_one_affine_map():
@@ -34,8 +170,8 @@ def test_linear_stack_collapses_to_one_affine_map():
     p = deep.initialize_deep([2, 6, 6, 6, 1], seed=3, bias_std=0.5)
     X = rng.standard_normal((2, 50))
     W, b = deep.collapse_linear(p)
-    _, caches = deep.deep_forward(X, p, "linear")
-    assert np.allclose(caches[-1][2], W @ X + b)
+    Z_out, _ = deep.deep_forward(X, p, "linear", output_activation="linear")
+    assert np.allclose(Z_out, W @ X + b)
     assert W.shape == (1, 2) and b.shape == (1, 1)
 
 
@@ -48,6 +184,7 @@ def test_active_fractions():
     assert np.isclose(paths[0], f[0])                  # one layer: the same thing
     assert np.all(np.diff(paths) < 0)                  # paths can only be lost
     Zs = deep.hidden_preactivations(X, p)
+    assert [Z.shape for Z in Zs] == [(64, 500)] * 3
     per_example = [np.mean(Z > 0, axis=0) for Z in Zs]
     assert np.isclose(paths[2], np.mean(per_example[0] * per_example[1] * per_example[2]))
     assert np.all(deep.dead_fraction(X, p) <= 1 - f + 1e-12)
@@ -56,28 +193,179 @@ def test_active_fractions():
     assert np.array_equal(deep.active_fraction(X, q), f)
 
 
+def test_dead_units_are_found():
+    p = deep.initialize_deep([2, 5, 1], seed=0)
+    p["b1"][:2] = -100.0                               # two units can never fire on these inputs
+    X = np.random.default_rng(1).uniform(-1, 1, (2, 50))
+    assert deep.dead_fraction(X, p)[0] == pytest.approx(2 / 5)
+
+
 def test_training_a_deep_relu_network_fits_circles():
     X, Y = make_circles(200, seed=0)
     p, costs = deep.deep_model(X, Y, [2, 8, 8, 1], num_iterations=1500, learning_rate=0.3, seed=0)
-    assert costs[-1] < 0.5 * costs[0]
+    assert len(costs) == 15 and costs[-1] < 0.5 * costs[0]
     assert np.mean(deep.deep_predict(p, X) == Y) > 0.9
 
 
-def test_bad_input():
-    p = deep.initialize_deep([3, 4, 1])
-    with pytest.raises(ValueError, match="X"):
-        deep.deep_forward(np.zeros((2, 5)), p)
-    with pytest.raises(ValueError, match="activation"):
-        deep.deep_forward(np.zeros((3, 5)), p, "softplus")
-    with pytest.raises(ValueError, match="init"):
-        deep.initialize_deep([3, 4, 1], init="orthogonal")
-    with pytest.raises(ValueError, match="layer_dims"):
-        deep.initialize_deep([3, 0, 1])
-    with pytest.raises(ValueError, match="layer_dims"):
-        deep.deep_model(np.zeros((3, 4)), np.zeros((1, 4)), [2, 4, 1], 1)
-    with pytest.raises(ValueError, match="Y"):
-        deep.deep_model(np.zeros((3, 4)), np.full((1, 4), 0.5), [3, 4, 1], 1)
-    with pytest.raises(ValueError, match="bias_std"):
-        deep.initialize_deep([3, 4, 1], bias_std=-1.0)
-    with pytest.raises(ValueError, match="parameters"):
-        deep.collapse_linear({})
+def test_deep_model_records_the_cost_every_record_every_iterations():
+    X, Y = make_circles(40, seed=0)
+    _, costs = deep.deep_model(X, Y, [2, 3, 1], num_iterations=10, record_every=3)
+    assert len(costs) == 4                              # iterations 0, 3, 6, 9
+    _, none = deep.deep_model(X, Y, [2, 3, 1], num_iterations=0)
+    assert none == []
+
+
+# --------------------------------------------------------------------- dtype and extremes
+def test_float32_in_float32_out():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2, 30)).astype(np.float32)
+    Y = (rng.random((1, 30)) > 0.5).astype(np.float32)
+    p32 = {k: v.astype(np.float32) for k, v in deep.initialize_deep([2, 4, 3, 1], seed=1, bias_std=0.1).items()}
+    trained, costs = deep.deep_model(X, Y, [2, 4, 3, 1], num_iterations=5)
+    assert all(v.dtype == np.float32 for v in trained.values()) and all(isinstance(c, float) for c in costs)
+    assert deep.deep_predict(p32, X).dtype == np.float32
+    assert all(Z.dtype == np.float32 for Z in deep.hidden_preactivations(X, p32))
+    for f in (deep.active_fraction, deep.active_path_fraction, deep.dead_fraction):
+        assert f(X, p32).dtype == np.float32, f.__name__
+    assert all(a.dtype == np.float32 for a in deep.collapse_linear(p32))
+    AL, _ = deep.deep_forward(X, p32)
+    assert isinstance(deep.deep_cost(AL, Y), float)
+
+
+def test_extreme_valid_inputs_give_finite_results_without_warnings():
+    X = np.array([[1e3, -1e3, 0.0], [5e2, -5e2, 1e-300]])
+    Y = np.array([[1.0, 0.0, 1.0]])
+    p = deep.initialize_deep([2, 4, 1], seed=0, init=10.0)          # output logits far beyond ±40
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        AL, caches = deep.deep_forward(X, p, "tanh")
+        assert np.all((AL >= 0) & (AL <= 1))
+        cost = deep.deep_cost(AL, Y)
+        assert np.isfinite(cost) and cost < 30 * 3
+        grads = deep.deep_backward(np.ones_like(AL), caches)
+        assert all(np.all(np.isfinite(g)) for g in grads.values())
+        trained, costs = deep.deep_model(X, Y, [2, 4, 1], num_iterations=20, init=10.0, activation="tanh")
+        assert all(np.isfinite(c) for c in costs) and all(np.all(np.isfinite(v)) for v in trained.values())
+        assert deep.deep_cost(np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]])) == pytest.approx(27.631, abs=1e-3)
+
+
+def test_the_unchecked_kernels_compute_what_the_public_functions_do():
+    rng, X, parameters = _three_layers(seed=5, n_y=1)
+    AL, caches = deep.deep_forward(X, parameters, "relu")
+    AL2, _ = deep.deep_forward.unchecked(X, parameters, "relu", "sigmoid")
+    np.testing.assert_array_equal(AL, AL2)
+    dAL = rng.standard_normal(AL.shape)
+    g, g2 = deep.deep_backward(dAL, caches), deep.deep_backward.unchecked(dAL, caches)
+    assert all(np.array_equal(g[k], g2[k]) for k in g)
+
+
+# --------------------------------------------------------------------- bad input
+_P = deep.initialize_deep([3, 4, 1], seed=0)
+_X = np.zeros((3, 5))
+_Y = np.zeros((1, 5))
+_A, _CACHE = deep.layer_forward(np.ones((3, 5)), np.ones((4, 3)), np.zeros((4, 1)))
+_AL, _CACHES = deep.deep_forward(_X, _P)
+
+
+def _with(**changes):
+    return {**_P, **changes}
+
+
+BAD_INPUTS = [
+    bad(deep.initialize_deep, "layer_dims", [3]),
+    bad(deep.initialize_deep, "layer_dims", [3, 0, 1]),
+    bad(deep.initialize_deep, "layer_dims", [3, 2.5, 1], error=TypeError),
+    bad(deep.initialize_deep, "init", [3, 4, 1], init="orthogonal"),
+    bad(deep.initialize_deep, "init", [3, 4, 1], init=-0.1),
+    bad(deep.initialize_deep, "bias_std", [3, 4, 1], bias_std=-1.0),
+    bad(deep.initialize_deep, "bias_std", [3, 4, 1], bias_std=np.nan),
+    bad(deep.initialize_deep, "seed", [3, 4, 1], seed=-1),
+    bad(deep.initialize_deep, "seed", [3, 4, 1], seed=1.5, error=TypeError),
+
+    bad(deep.layer_forward, "b", np.ones((3, 5)), np.ones((4, 3)), np.zeros(5)),
+    bad(deep.layer_forward, "b", np.ones((3, 5)), np.ones((4, 3)), np.zeros((4, 5))),
+    bad(deep.layer_forward, "W", np.ones((3, 5)), np.ones((4, 2)), np.zeros((4, 1))),
+    bad(deep.layer_forward, "A_prev", np.ones(3), np.ones((4, 3)), np.zeros((4, 1))),
+    bad(deep.layer_forward, "A_prev", np.full((3, 5), np.nan), np.ones((4, 3)), np.zeros((4, 1))),
+    bad(deep.layer_forward, "A_prev", np.ones((3, 0)), np.ones((4, 3)), np.zeros((4, 1))),
+    bad(deep.layer_forward, "W", np.ones((3, 5)), np.full((4, 3), np.inf), np.zeros((4, 1))),
+    bad(deep.layer_forward, "activation", np.ones((3, 5)), np.ones((4, 3)), np.zeros((4, 1)), "softplus"),
+
+    bad(deep.layer_backward, "dA", np.ones((4, 4)), _CACHE),
+    bad(deep.layer_backward, "dA", np.full((4, 5), np.nan), _CACHE),
+    bad(deep.layer_backward, "cache", np.ones((4, 5)), _CACHE[:3], error=TypeError),
+    bad(deep.layer_backward, "cache", np.ones((4, 5)), (*_CACHE[:3], "softplus"), error=TypeError),
+    bad(deep.layer_backward, "cache", np.ones((4, 5)), (_CACHE[0], _CACHE[1].T, _CACHE[2], "relu")),
+
+    bad(deep.deep_forward, "X", np.zeros((2, 5)), _P),
+    bad(deep.deep_forward, "X", np.full((3, 5), np.nan), _P),
+    bad(deep.deep_forward, "activation", _X, _P, "softplus"),
+    bad(deep.deep_forward, "output_activation", _X, _P, output_activation="softmax"),
+    bad(deep.deep_forward, "parameters", _X, {}),
+    bad(deep.deep_forward, "parameters", _X, _with(b1=np.zeros(4))),
+    bad(deep.deep_forward, "parameters", _X, _with(W2=np.zeros((1, 3)))),
+    bad(deep.deep_forward, "parameters", _X, {"W1": _P["W1"], "W2": _P["W2"], "b2": _P["b2"]}),
+    bad(deep.deep_forward, "parameters", _X, [_P["W1"]], error=TypeError),
+
+    bad(deep.deep_backward, "dAL", np.ones((1, 4)), _CACHES),
+    bad(deep.deep_backward, "dAL", np.full((1, 5), np.inf), _CACHES),
+    bad(deep.deep_backward, "caches", np.ones((1, 5)), [], error=TypeError),
+    bad(deep.deep_backward, "caches", np.ones((1, 5)), [_CACHES[0], ("A", "W")], error=TypeError),
+    bad(deep.deep_backward, "caches", np.ones((1, 5)), [_CACHES[1], _CACHES[1]]),
+
+    bad(deep.deep_cost, "AL", np.array([[1.5, -0.5]]), np.array([[1.0, 0.0]])),
+    bad(deep.deep_cost, "AL", np.array([[np.nan, 0.5]]), np.array([[1.0, 0.0]])),
+    bad(deep.deep_cost, "AL", np.zeros((1, 0)), np.zeros((1, 0))),
+    bad(deep.deep_cost, "Y", np.array([[0.5, 0.5]]), np.array([[1.0, 0.5]])),
+    bad(deep.deep_cost, "Y", np.array([[0.5, 0.5]]), np.array([[1.0, 0.0, 1.0]])),
+
+    bad(deep.deep_model, "layer_dims", _X, _Y, [2, 4, 1], 1),
+    bad(deep.deep_model, "layer_dims", _X, _Y, [3, 4, 2], 1),
+    bad(deep.deep_model, "Y", _X, np.full((1, 5), 0.5), [3, 4, 1], 1),
+    bad(deep.deep_model, "Y", _X, np.zeros((1, 4)), [3, 4, 1], 1),
+    bad(deep.deep_model, "X", np.full((3, 5), np.nan), _Y, [3, 4, 1], 1),
+    bad(deep.deep_model, "learning_rate", _X, _Y, [3, 4, 1], 1, learning_rate=0.0),
+    bad(deep.deep_model, "num_iterations", _X, _Y, [3, 4, 1], -1),
+    bad(deep.deep_model, "num_iterations", _X, _Y, [3, 4, 1], 2.5, error=TypeError),
+    bad(deep.deep_model, "record_every", _X, _Y, [3, 4, 1], 1, record_every=0),
+    bad(deep.deep_model, "seed", _X, _Y, [3, 4, 1], 1, seed=-3),
+    bad(deep.deep_model, "init", _X, _Y, [3, 4, 1], 1, init="glorot"),
+    bad(deep.deep_model, "activation", _X, _Y, [3, 4, 1], 1, activation="rleu"),
+
+    bad(deep.deep_predict, "X", _P, np.zeros((4, 5))),
+    bad(deep.deep_predict, "X", _P, np.array([[np.inf] * 5] * 3)),
+    bad(deep.deep_predict, "parameters", {"W1": _P["W1"]}, _X),
+    bad(deep.deep_predict, "activation", _P, _X, "swish"),
+
+    bad(deep.hidden_preactivations, "X", np.zeros((2, 5)), _P),
+    bad(deep.hidden_preactivations, "parameters", _X, _with(W1=np.full((4, 3), np.nan))),
+    bad(deep.hidden_preactivations, "activation", _X, _P, "Relu"),
+
+    bad(deep.active_fraction, "X", np.zeros(3), _P),
+    bad(deep.active_fraction, "X", np.zeros((3, 0)), _P),
+    bad(deep.active_fraction, "parameters", _X, _with(b1=np.zeros((3, 1)))),
+
+    bad(deep.active_path_fraction, "X", np.zeros((5, 3)), _P),
+    bad(deep.active_path_fraction, "X", [["a"] * 5] * 3, _P, error=TypeError),
+    bad(deep.active_path_fraction, "parameters", _X, {"b1": _P["b1"]}),
+
+    bad(deep.dead_fraction, "X", np.full((3, 5), np.nan), _P),
+    bad(deep.dead_fraction, "parameters", _X, _with(W2=np.zeros((1, 4, 1)))),
+    bad(deep.dead_fraction, "parameters", _X, None, error=TypeError),
+
+    bad(deep.collapse_linear, "parameters", {}),
+    bad(deep.collapse_linear, "parameters", _with(W2=np.zeros((1, 5)))),
+    bad(deep.collapse_linear, "parameters", _with(b2=np.array([[np.nan]]))),
+]
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
+def test_bad_input_is_refused_by_name(case):
+    assert_refused(case)
+
+
+def test_an_unknown_activation_is_refused_with_the_valid_names():
+    with pytest.raises(ValueError, match="activation") as info:
+        deep.layer_forward(np.ones((3, 5)), np.ones((4, 3)), np.zeros((4, 1)), "softplus")
+    for name in ("sigmoid", "tanh", "relu", "leaky_relu", "linear"):
+        assert name in str(info.value)
