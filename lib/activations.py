@@ -3,19 +3,35 @@ r"""Activation functions and their derivatives.
 Chapters 3 (the sigmoid) and 6 (activation functions) teach these; every
 network in the book uses them. Each ``f`` has ``f_derivative(z)`` beside it,
 the elementwise :math:`f'(z)`. All are stable: ``sigmoid(±1000)`` is exactly 1
-or 0 and ``softmax`` of logits near 1e4 is finite, without warnings.
+or 0 and ``softmax`` of logits near ±1e4 is finite, without warnings.
+
+The public functions check their input (``z``: real numbers, finite, not
+empty) and keep float32 as float32. Code that calls an activation inside a
+training loop, on arrays it has already checked, takes the unchecked kernels
+from :func:`get_activation` instead: the same arithmetic without the checks.
 """
 import numpy as np
 
-
-def _float(z):
-    """z as a floating array: float32 stays float32 (the CNN trains in it), anything else is float64."""
-    z = np.asarray(z)
-    return z if z.dtype in (np.float32, np.float64) else z.astype(np.float64)
+from lib._checks import as_float, check_choice, check_probabilities, check_range
 
 
-def _as_float_of(mask, z):
-    return mask.astype(_float(z).dtype)
+def _z(z):
+    """``z`` as a float ndarray (float32 kept, anything else numeric as float64), finite, not empty."""
+    return as_float("z", z)
+
+
+def _slope(slope):
+    """The leaky ReLU's slope as a Python float in [0, 1) (a float, so float32 arrays stay float32)."""
+    return float(check_range("slope", slope, 0, 1, high_open=True))
+
+
+def _axis(axis, ndim):
+    """Refuse an axis that ``z`` does not have, by name."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis: expected an integer, got {type(axis).__name__} {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis: expected an axis of z, in [{-ndim}, {ndim - 1}], got {axis}")
+    return int(axis)
 
 
 def sigmoid(z):
@@ -31,41 +47,37 @@ def sigmoid(z):
     Returns:
         array of z's shape, values in [0, 1].
     """
-    z = _float(z)
+    z = _z(z)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def sigmoid_derivative(z):
     r""":math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`, elementwise; z of any shape."""
-    s = sigmoid(z)
+    s = _sigmoid(_z(z))
     return s * (1.0 - s)
 
 
 def tanh(z):
     r"""Hyperbolic tangent :math:`\tanh z = (e^z - e^{-z})/(e^z + e^{-z})`; z of any shape."""
-    return np.tanh(_float(z))
+    return np.tanh(_z(z))
 
 
 def tanh_derivative(z):
     r""":math:`\tanh'(z) = 1 - \tanh^2 z`, elementwise; z of any shape."""
-    t = np.tanh(_float(z))
+    t = np.tanh(_z(z))
     return 1.0 - t * t
 
 
 def relu(z):
     r"""Rectified linear unit :math:`\max(0, z)`, elementwise; z of any shape."""
-    return np.maximum(0.0, _float(z))
+    return np.maximum(0.0, _z(z))
 
 
 def relu_derivative(z):
     r""":math:`\mathrm{relu}'(z) = 1` for :math:`z > 0`, else 0 (0 chosen at z = 0)."""
-    return _as_float_of(_float(z) > 0, z)
-
-
-def _check_slope(slope):
-    if not (np.isscalar(slope) and 0 <= slope < 1):
-        raise ValueError(f"slope: expected a number in [0, 1), got {slope!r}")
+    z = _z(z)
+    return (z > 0).astype(z.dtype)
 
 
 def leaky_relu(z, slope=0.01):
@@ -74,36 +86,37 @@ def leaky_relu(z, slope=0.01):
     A small slope for :math:`z < 0` keeps a gradient flowing through units
     that a plain ReLU would switch off.
     """
-    _check_slope(slope)
-    z = _float(z)
+    slope = _slope(slope)
+    z = _z(z)
     return np.where(z > 0, z, slope * z)
 
 
 def leaky_relu_derivative(z, slope=0.01):
     r"""Leaky ReLU's derivative: 1 for :math:`z > 0`, ``slope`` otherwise; z of any shape."""
-    _check_slope(slope)
-    z = _float(z)
+    slope = _slope(slope)
+    z = _z(z)
     return np.where(z > 0, 1.0, slope).astype(z.dtype)
 
 
 def identity(z):
     r"""The "linear activation" :math:`g(z) = z`: with it, a stack of layers stays linear."""
-    return np.array(_float(z))  # a copy, so changing the output never changes z
+    return np.array(_z(z))  # a copy, so changing the output never changes z
 
 
 def identity_derivative(z):
     r""":math:`g'(z) = 1` everywhere, z of any shape."""
-    return np.ones_like(_float(z))
+    return np.ones_like(_z(z))
 
 
 def step(z):
     r"""Heaviside step, the M-P neuron's ideal activation: 1 where :math:`z \ge 0`, else 0."""
-    return _as_float_of(_float(z) >= 0, z)
+    z = _z(z)
+    return (z >= 0).astype(z.dtype)
 
 
 def step_derivative(z):
     """The step's derivative: 0 everywhere it exists (why gradient descent cannot use it)."""
-    return np.zeros_like(_float(z))
+    return np.zeros_like(_z(z))
 
 
 def softmax(z, axis=0):
@@ -120,7 +133,8 @@ def softmax(z, axis=0):
     Returns:
         array of z's shape, non-negative, summing to 1 along ``axis``.
     """
-    z = _float(z)
+    z = _z(z)
+    axis = _axis(axis, z.ndim)
     shifted = z - np.max(z, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
@@ -131,14 +145,20 @@ def softmax_backward(dout, s, axis=0):
     :math:`\partial J/\partial s`, return :math:`\partial J/\partial z = s \odot (d - \sum s \odot d)`.
 
     Args:
-        dout: upstream gradient, the shape of ``s``.
-        s: the softmax output.
+        dout: upstream gradient :math:`\partial J/\partial s`, the shape of ``s``.
+        s: the softmax output, probabilities along ``axis`` (any shape, e.g. (n_y, m)).
         axis: the axis the softmax was taken along.
+
+    Returns:
+        :math:`\partial J/\partial z`, the shape of ``s`` (float32 when both inputs are).
     """
-    dout = np.asarray(dout, dtype=float)
-    s = np.asarray(s, dtype=float)
+    s = check_probabilities("s", as_float("s", s))
+    dout = as_float("dout", dout)
     if dout.shape != s.shape:
         raise ValueError(f"dout: expected the shape of s, {s.shape}, got {dout.shape}")
+    axis = _axis(axis, s.ndim)
+    if dout.dtype != s.dtype:
+        dout, s = dout.astype(np.float64), s.astype(np.float64)
     return s * (dout - np.sum(dout * s, axis=axis, keepdims=True))
 
 
@@ -153,11 +173,50 @@ def softmax_derivative(z):
         (n, n) array; row i is the gradient of :math:`s_i`. For batches use
         :func:`softmax_backward`, which never forms the matrix.
     """
-    z = _float(z)
-    if z.ndim != 1:
-        raise ValueError(f"z: expected a 1-d array of n logits (n,), got shape {z.shape}")
+    z = as_float("z", z, ndim=1, meaning="(n,): one example's n logits")
     s = softmax(z, axis=0)
     return np.diag(s) - np.outer(s, s)
+
+
+# The kernels: the same arithmetic as the public functions, without the checks,
+# for code that has checked its arrays once (z: a float ndarray, finite).
+def _sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_derivative(z):
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _tanh_derivative(z):
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+
+def _relu(z):
+    return np.maximum(0.0, z)
+
+
+def _relu_derivative(z):
+    return (z > 0).astype(z.dtype)
+
+
+def _leaky_relu(z, slope=0.01):
+    return np.where(z > 0, z, slope * z)
+
+
+def _leaky_relu_derivative(z, slope=0.01):
+    return np.where(z > 0, 1.0, slope).astype(z.dtype)
+
+
+def _identity(z):
+    return z.copy()
+
+
+def _step(z):
+    return (z >= 0).astype(z.dtype)
 
 
 ACTIVATIONS = {
@@ -168,15 +227,36 @@ ACTIVATIONS = {
     "step": (step, step_derivative),
     "linear": (identity, identity_derivative),
 }
-"""Name → (function, derivative), for code that picks an activation by name."""
+"""Name → (function, derivative): the public, checked functions, for code that picks one by name."""
+
+_KERNELS = {
+    "sigmoid": (_sigmoid, _sigmoid_derivative),
+    "tanh": (np.tanh, _tanh_derivative),
+    "relu": (_relu, _relu_derivative),
+    "leaky_relu": (_leaky_relu, _leaky_relu_derivative),
+    "step": (_step, np.zeros_like),
+    "linear": (_identity, np.ones_like),
+}
 
 
 def get_activation(name, argument="activation"):
-    """(function, derivative) of the activation called ``name`` in :data:`ACTIVATIONS`.
+    """(g, g') for the activation called ``name``, as unchecked kernels for inner loops.
 
-    ``argument`` is the caller's parameter name, so a typo is reported as, for
-    example, ``g: expected one of [...], got 'rleu'``.
+    The pair computes exactly what ``ACTIVATIONS[name]`` computes (float32
+    kept) but trusts its input: call it on arrays already checked at the
+    public edge, such as the pre-activations Z = W A + b of a layer whose
+    inputs were checked. Only ``name`` is checked here, once.
+
+    Args:
+        name: one of ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``,
+            ``"step"``, ``"linear"``.
+        argument: the caller's parameter name, so that a typo is reported as,
+            for example, ``g: expected one of 'sigmoid', ..., got 'rleu'``.
+
+    Returns:
+        (g, g_prime): functions of a float ndarray z, each returning an array of z's shape.
     """
-    if name not in ACTIVATIONS:
-        raise ValueError(f"{argument}: expected one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return ACTIVATIONS[name]
+    if not isinstance(argument, str):
+        raise TypeError(f"argument: expected the caller's parameter name (a str), got {argument!r}")
+    check_choice(argument, name, list(_KERNELS))
+    return _KERNELS[name]

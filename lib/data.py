@@ -7,17 +7,7 @@ Y is (1, m).
 """
 import numpy as np
 
-from lib._checks import as_array, check_positive_int
-
-
-def _rng(seed):
-    return np.random.default_rng(seed)
-
-
-def _check_noise(name, value):
-    if not (np.isscalar(value) and np.isfinite(value) and value >= 0):
-        raise ValueError(f"{name}: expected a number >= 0, got {value!r}")
-    return float(value)
+from lib._checks import as_float, as_indices, check_finite, check_positive_int, check_range, make_rng
 
 
 def make_flower(m=400, noise=0.2, seed=1):
@@ -28,17 +18,18 @@ def make_flower(m=400, noise=0.2, seed=1):
     :math:`(r \sin\theta, r\cos\theta)`: eight petals, alternately red and blue.
 
     Args:
-        m: number of examples (an even number). noise: std of the noise on θ and r.
-        seed: the random seed.
+        m: number of examples, an even integer >= 2.
+        noise: std of the noise on θ and r, a number >= 0.
+        seed: the random seed, an int >= 0 or None (fresh randomness).
 
     Returns:
-        (X, Y): X of shape (2, m), Y of shape (1, m) with labels 0/1.
+        (X, Y): X of shape (2, m), Y of shape (1, m) with labels 0/1, float64.
     """
     m = check_positive_int("m", m, minimum=2)
     if m % 2:
         raise ValueError(f"m: expected an even number of examples, got {m}")
-    _check_noise("noise", noise)
-    rng = _rng(seed)
+    check_range("noise", noise, 0)
+    rng = make_rng(seed)
     per_class = m // 2
     X = np.zeros((2, m))
     Y = np.zeros((1, m))
@@ -53,10 +44,19 @@ def make_flower(m=400, noise=0.2, seed=1):
 
 
 def make_moons(m=400, noise=0.15, seed=1):
-    """Two interleaving half circles. Returns (X of shape (2, m), Y of shape (1, m))."""
+    """Two interleaving half circles, shuffled.
+
+    Args:
+        m: number of examples, an integer >= 2 (m // 2 of class 0, the rest of class 1).
+        noise: std of the Gaussian noise added to each coordinate, a number >= 0.
+        seed: the random seed, an int >= 0 or None.
+
+    Returns:
+        (X of shape (2, m), Y of shape (1, m)) with labels 0/1, float64.
+    """
     m = check_positive_int("m", m, minimum=2)
-    _check_noise("noise", noise)
-    rng = _rng(seed)
+    check_range("noise", noise, 0)
+    rng = make_rng(seed)
     n0 = m // 2
     n1 = m - n0
     t0 = rng.uniform(0, np.pi, n0)
@@ -69,12 +69,21 @@ def make_moons(m=400, noise=0.15, seed=1):
 
 
 def make_circles(m=400, factor=0.5, noise=0.08, seed=1):
-    """A small circle (class 1) inside a large one (class 0). Returns (X (2, m), Y (1, m))."""
+    """A small circle (class 1) inside a large one (class 0), shuffled.
+
+    Args:
+        m: number of examples, an integer >= 2 (m // 2 on the large circle).
+        factor: radius of the small circle relative to the large one (radius 1), in (0, 1).
+        noise: std of the Gaussian noise added to each coordinate, a number >= 0.
+        seed: the random seed, an int >= 0 or None.
+
+    Returns:
+        (X of shape (2, m), Y of shape (1, m)) with labels 0/1, float64.
+    """
     m = check_positive_int("m", m, minimum=2)
-    if not 0 < factor < 1:
-        raise ValueError(f"factor: expected a number in (0, 1), got {factor!r}")
-    _check_noise("noise", noise)
-    rng = _rng(seed)
+    check_range("factor", factor, 0, 1, low_open=True, high_open=True)
+    check_range("noise", noise, 0)
+    rng = make_rng(seed)
     n0 = m // 2
     n1 = m - n0
     t = rng.uniform(0, 2 * np.pi, m)
@@ -85,15 +94,27 @@ def make_circles(m=400, factor=0.5, noise=0.08, seed=1):
 
 
 def make_blobs(m=200, centers=((-1.5, -1.0), (1.5, 1.0)), std=0.8, seed=1):
-    """Gaussian blobs, one class per centre (linearly separable when well apart).
+    """Gaussian blobs, one class per centre (linearly separable when well apart), shuffled.
 
-    Returns (X of shape (2, m), Y of shape (1, m)) with labels 0 .. len(centers)-1.
+    Example i belongs to class i mod k and is its centre plus Gaussian noise.
+
+    Args:
+        m: number of examples, an integer >= k (one per class at least).
+        centers: (k, 2) the k >= 1 centres, one row (x_1, x_2) per class.
+        std: std of the noise on each coordinate, a number >= 0.
+        seed: the random seed, an int >= 0 or None.
+
+    Returns:
+        (X of shape (2, m), Y of shape (1, m)) with labels 0 .. k-1, float64.
     """
+    centers = as_float("centers", centers, ndim=2, meaning="(k, 2): one centre per class")
+    if centers.shape[1] != 2:
+        raise ValueError(f"centers: expected shape (k, 2), one (x_1, x_2) per class, got {centers.shape}")
     m = check_positive_int("m", m, minimum=len(centers))
-    _check_noise("std", std)
-    rng = _rng(seed)
+    check_range("std", std, 0)
+    rng = make_rng(seed)
     labels = np.arange(m) % len(centers)
-    X = np.asarray(centers, dtype=float)[labels].T + rng.normal(0, std, (2, m))
+    X = centers.astype(np.float64)[labels].T + rng.normal(0, std, (2, m))
     return _shuffle(X, labels[None, :].astype(float), rng)
 
 
@@ -102,27 +123,51 @@ def _shuffle(X, Y, rng):
     return X[..., order], Y[..., order]
 
 
+def _examples(name, value, example_axis):
+    """A numeric array with an axis ``example_axis`` (no NaN or infinity in floats)."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: expected an array of numbers, got {type(value).__name__} of dtype {arr.dtype}")
+    if not -arr.ndim <= example_axis < arr.ndim:
+        raise ValueError(f"{name}: expected an axis {example_axis} (example_axis) to hold the examples, "
+                         f"got shape {arr.shape}")
+    if arr.dtype.kind == "f":
+        check_finite(name, arr)
+    return arr
+
+
 def train_test_split(X, Y, test_fraction=0.25, seed=0, example_axis=-1):
     """Split examples into a training and a test set, shuffled with a seed.
 
+    The examples are put in a random order (a permutation drawn with ``seed``);
+    the first round(m · test_fraction) of them (at least one) form the test set.
+
     Args:
-        X: the inputs with examples along ``example_axis`` (the last axis,
-            columns, in the book's notation; axis 0 for images (m, n_H, n_W, n_C)).
-        Y: the labels with examples along the same axis.
-        test_fraction: share of examples held out, in (0, 1).
+        X: the inputs with examples along ``example_axis``: (n_x, m) in the book's
+            notation (the last axis, columns), or (m, n_H, n_W, n_C) images with axis 0.
+        Y: the labels with the same m examples along the same axis, e.g. (1, m) or (m,).
+        test_fraction: share of examples held out, in (0, 1); at least one example
+            must be left for training.
+        seed: the random seed, an int >= 0 or None.
+        example_axis: the axis of X and Y that counts examples.
 
     Returns:
-        (X_train, Y_train, X_test, Y_test).
+        (X_train, Y_train, X_test, Y_test), each in the dtype of its input.
     """
-    X = np.asarray(X)
-    Y = np.asarray(Y)
+    if isinstance(example_axis, bool) or not isinstance(example_axis, (int, np.integer)):
+        raise TypeError(f"example_axis: expected an integer, got {type(example_axis).__name__} {example_axis!r}")
+    X = _examples("X", X, example_axis)
+    Y = _examples("Y", Y, example_axis)
     m = X.shape[example_axis]
     if Y.shape[example_axis] != m:
         raise ValueError(f"Y: expected {m} examples along axis {example_axis} (as X), "
                          f"got shape {Y.shape}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction: expected a number in (0, 1), got {test_fraction!r}")
-    order = _rng(seed).permutation(m)
+    check_range("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
+    rng = make_rng(seed)
+    if m < 2:
+        raise ValueError(f"X: expected at least 2 examples along axis {example_axis} "
+                         f"(one to train, one to test), got shape {X.shape}")
+    order = rng.permutation(m)
     n_test = max(1, int(round(m * test_fraction)))
     if n_test >= m:
         raise ValueError(f"X: expected enough examples to keep some for training, got m = {m} "
@@ -133,12 +178,23 @@ def train_test_split(X, Y, test_fraction=0.25, seed=0, example_axis=-1):
 
 
 def one_hot(labels, n_classes):
-    """One-hot encode integer labels: (m,) or (1, m) → (n_classes, m)."""
-    labels = as_array("labels", labels, dtype=np.int64).reshape(-1)
+    """One-hot encode integer labels: (m,) or (1, m) → (n_classes, m).
+
+    Column i is :math:`e_{y^{(i)}}`: 1 in row ``labels[i]``, 0 elsewhere.
+
+    Args:
+        labels: (m,) or (1, m) class indices, whole numbers in [0, n_classes)
+            (2.0 is accepted, 1.5 and -1 are refused: never truncated or wrapped round).
+        n_classes: the number of classes, an integer >= 1.
+
+    Returns:
+        (n_classes, m) float64 array of 0s and 1s, one 1 per column.
+    """
     n_classes = check_positive_int("n_classes", n_classes)
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(f"labels: expected integers in [0, {n_classes - 1}], "
-                         f"got range [{labels.min()}, {labels.max()}]")
+    labels = as_indices("labels", labels, n_classes)
+    if labels.ndim > 2 or (labels.ndim == 2 and labels.shape[0] != 1):
+        raise ValueError(f"labels: expected shape (m,) or (1, m), got {labels.shape}")
+    labels = labels.reshape(-1)
     out = np.zeros((n_classes, labels.size))
     out[labels, np.arange(labels.size)] = 1.0
     return out

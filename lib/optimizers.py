@@ -23,15 +23,23 @@ from lib._checks import as_float, check_positive, check_range
 
 
 def _check_grads(parameters, grads):
-    """Every parameter has its gradient "d" + name, of its shape, finite."""
-    if not isinstance(parameters, dict) or not parameters:
-        raise TypeError(f"parameters: expected a non-empty dict name → array, got {type(parameters).__name__}")
+    """Every parameter a finite float ndarray with its gradient "d" + name, of its shape, finite.
+
+    Returns:
+        dict name → the gradient of that parameter as a float ndarray.
+    """
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters: expected a dict name → array, got {type(parameters).__name__}")
+    if not parameters:
+        raise ValueError("parameters: expected a non-empty dict name → array, got an empty dict")
     if not isinstance(grads, dict):
         raise TypeError(f"grads: expected a dict 'd' + name → array, got {type(grads).__name__}")
+    checked = {}
     for name, theta in parameters.items():
         if not isinstance(theta, np.ndarray) or theta.dtype not in (np.float32, np.float64):
             raise TypeError(f"parameters[{name!r}]: expected a float ndarray (updated in place), "
-                            f"got {type(theta).__name__}")
+                            f"got {type(theta).__name__} of dtype {getattr(theta, 'dtype', None)}")
+        as_float(f"parameters[{name!r}]", theta)            # not empty, finite
         key = "d" + name
         if key not in grads:
             raise ValueError(f"grads: missing {key!r}, the gradient of parameters[{name!r}]")
@@ -39,6 +47,23 @@ def _check_grads(parameters, grads):
         if g.shape != theta.shape:
             raise ValueError(f"grads[{key!r}]: expected shape {theta.shape} (parameters[{name!r}]'s), "
                              f"got {g.shape}")
+        checked[name] = g
+    return checked
+
+
+def _check_state(state, parameters):
+    """The state is a dict; moments already in it have their parameter's shape."""
+    if not isinstance(state, dict):
+        raise TypeError(f"state: expected a dict (empty at the first step), got {type(state).__name__}")
+    k = state.get("k", 0)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+        raise ValueError(f"state: expected state['k'] to count the steps taken (an int >= 0), got {k!r}")
+    for name, theta in parameters.items():
+        for moment in ("v", "r"):
+            kept = state.get((moment, name))
+            if kept is not None and np.shape(kept) != theta.shape:
+                raise ValueError(f"state: {(moment, name)!r} has shape {np.shape(kept)}, expected "
+                                 f"{theta.shape} (parameters[{name!r}]'s): a state from other parameters?")
 
 
 def adam_update(parameters, grads, state, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8):
@@ -63,15 +88,15 @@ def adam_update(parameters, grads, state, learning_rate=0.001, beta1=0.9, beta2=
     check_range("beta1", beta1, 0, 1, high_open=True)
     check_range("beta2", beta2, 0, 1, high_open=True)
     check_positive("epsilon", epsilon)
-    if not isinstance(state, dict):
-        raise TypeError(f"state: expected a dict (empty at the first step), got {type(state).__name__}")
-    _check_grads(parameters, grads)
-    k = state["k"] = state.get("k", 0) + 1
+    grads = _check_grads(parameters, grads)
+    _check_state(state, parameters)
     # Python floats, so that float32 arrays stay float32 (numpy's scalars would promote them).
-    c1, c2 = 1 - float(beta1) ** k, math.sqrt(1 - float(beta2) ** k)
+    learning_rate, beta1, beta2, epsilon = (float(h) for h in (learning_rate, beta1, beta2, epsilon))
+    k = state["k"] = state.get("k", 0) + 1
+    c1, c2 = 1 - beta1 ** k, math.sqrt(1 - beta2 ** k)
     keep, fresh = math.sqrt(beta2), math.sqrt(1 - beta2)
     for name, theta in parameters.items():
-        g = grads["d" + name]
+        g = grads[name]
         v = state.setdefault(("v", name), np.zeros_like(theta))
         r = state.setdefault(("r", name), np.zeros_like(theta))
         v *= beta1
@@ -92,10 +117,10 @@ def sgd_update(parameters, grads, learning_rate):
     Returns:
         parameters.
     """
-    check_positive("learning_rate", learning_rate)
-    _check_grads(parameters, grads)
+    learning_rate = float(check_positive("learning_rate", learning_rate))
+    grads = _check_grads(parameters, grads)
     for name, theta in parameters.items():
-        theta -= learning_rate * grads["d" + name]
+        theta -= learning_rate * grads[name]
     return parameters
 
 
@@ -103,14 +128,22 @@ def clip_by_value(grads, max_value):
     r"""Clip every gradient entry to :math:`[-\text{max\_value}, \text{max\_value}]`.
 
     Args:
-        grads: dict name → array.
+        grads: dict name → array (any shapes, float32 kept).
         max_value: the bound, > 0.
 
     Returns:
         a new dict with the clipped arrays (the input is left unchanged).
     """
-    check_positive("max_value", max_value)
-    return {k: np.clip(as_float(f"grads[{k!r}]", v), -max_value, max_value) for k, v in _items(grads)}
+    max_value = float(check_positive("max_value", max_value))
+    return {k: np.clip(v, -max_value, max_value) for k, v in _arrays(grads).items()}
+
+
+def _norm(arrays):
+    r"""(largest magnitude c, :math:`\sqrt{\sum_k \lVert g_k / c \rVert^2}`): the norm is their product."""
+    biggest = max(float(np.max(np.abs(a))) for a in arrays.values())
+    if biggest == 0:
+        return 0.0, 0.0
+    return biggest, float(np.sqrt(sum(np.sum(np.square(a / biggest, dtype=np.float64)) for a in arrays.values())))
 
 
 def global_norm(grads):
@@ -118,12 +151,12 @@ def global_norm(grads):
 
     Computed as :math:`c \sqrt{\sum_k \lVert g_k / c \rVert^2}` with c the largest
     magnitude, so gradients of 1e200 give 1e200-sized norms, not infinity.
+
+    Args:
+        grads: dict name → array (any shapes).
     """
-    arrays = [as_float(f"grads[{k!r}]", v) for k, v in _items(grads)]
-    biggest = max(float(np.max(np.abs(a))) for a in arrays)
-    if biggest == 0:
-        return 0.0
-    return biggest * float(np.sqrt(sum(np.sum(np.square(a / biggest, dtype=np.float64)) for a in arrays)))
+    biggest, root = _norm(_arrays(grads))
+    return biggest * root
 
 
 def clip_by_norm(grads, max_norm):
@@ -134,21 +167,28 @@ def clip_by_norm(grads, max_norm):
     unlike :func:`clip_by_value`, the direction of the step is kept.
 
     Args:
-        grads: dict name → array.
+        grads: dict name → array (any shapes, float32 kept).
         max_norm: the bound, > 0.
 
     Returns:
         (clipped, norm): a new dict, each array in its own dtype, and the norm before clipping.
     """
-    check_positive("max_norm", max_norm)
-    norm = global_norm(grads)
-    factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
-    return {k: (v * factor).astype(v.dtype, copy=False)
-            for k, v in ((k, as_float(f"grads[{k!r}]", v)) for k, v in _items(grads))}, norm
+    max_norm = float(check_positive("max_norm", max_norm))
+    arrays = _arrays(grads)
+    biggest, root = _norm(arrays)
+    norm = biggest * root
+    if norm <= max_norm:
+        return {k: v.copy() for k, v in arrays.items()}, norm
+    # g · max_norm / norm as (g / c) · (max_norm / root): no factor so small that it
+    # underflows in float32, no norm so large that it overflows
+    scale = max_norm / root
+    return {k: (v / biggest) * scale for k, v in arrays.items()}, norm
 
 
-def _items(grads):
-    if not isinstance(grads, dict) or not grads:
-        raise TypeError(f"grads: expected a non-empty dict name → array, got {type(grads).__name__}"
-                        f"{' (empty)' if isinstance(grads, dict) else ''}")
-    return grads.items()
+def _arrays(grads):
+    """grads checked: a non-empty dict of finite, non-empty float arrays (float32 kept)."""
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads: expected a non-empty dict name → array, got {type(grads).__name__}")
+    if not grads:
+        raise ValueError("grads: expected a non-empty dict name → array, got an empty dict")
+    return {k: as_float(f"grads[{k!r}]", v) for k, v in grads.items()}

@@ -2,11 +2,15 @@
 
 ``use_book_style()`` (called by every chapter's first code cell through
 ``lib.plots``) sets the Okabe–Ito palette, readable font sizes and a figure
-width that fits the HTML page.
+width that fits the HTML page. Every drawing function takes an optional
+``ax`` (a new figure when None), returns the axes, and refuses a wrong
+argument with an error that names it.
 """
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+
+from lib._checks import as_float, check_positive_int, check_range
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
              "#56B4E9", "#F0E442", "#000000"]
@@ -15,8 +19,8 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
 CLASS_CMAP = matplotlib.colors.ListedColormap([OKABE_ITO[3], OKABE_ITO[0]])
 """Two classes: vermillion for 0, blue for 1."""
 
-DIVERGING = "RdBu_r"
 SEQUENTIAL = "viridis"
+"""The colour map for images and heat maps (perceptually uniform, readable in grey)."""
 
 
 def use_book_style():
@@ -53,19 +57,27 @@ def plot_decision_boundary(predict, X, Y, ax=None, title=None, resolution=200, m
     Returns:
         the axes.
     """
-    X = np.asarray(X)
-    Y = np.asarray(Y).reshape(-1)
-    if X.ndim != 2 or X.shape[0] != 2:
+    _check_callable("predict", predict)
+    X = _numbers("X", X)
+    Y = _numbers("Y", Y).reshape(-1)
+    if X.ndim != 2 or X.shape[0] != 2 or X.shape[1] == 0:
         raise ValueError(f"X: expected shape (2, m), got {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X: contains NaN or infinity")
     if Y.size != X.shape[1]:
         raise ValueError(f"Y: expected {X.shape[1]} labels (1, m), got {Y.size}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
+    check_positive_int("resolution", resolution, 2)
+    check_range("margin", margin, 0)
+    ax = _axes(ax, (5, 4))
     x0 = np.linspace(X[0].min() - margin, X[0].max() + margin, resolution)
     x1 = np.linspace(X[1].min() - margin, X[1].max() + margin, resolution)
     g0, g1 = np.meshgrid(x0, x1)
     grid = np.vstack([g0.ravel(), g1.ravel()])
-    labels = np.asarray(predict(grid)).reshape(g0.shape)
+    labels = np.asarray(predict(grid))
+    if labels.size != grid.shape[1]:
+        raise ValueError(f"predict: expected one label per point, {grid.shape[1]} for points of shape "
+                         f"{grid.shape}, got an array of shape {labels.shape}")
+    labels = labels.reshape(g0.shape)
     ax.contourf(g0, g1, labels, levels=[-0.5, 0.5, 1.5], cmap=CLASS_CMAP, alpha=0.25)
     for k, marker in ((0, "o"), (1, "^")):
         pts = X[:, Y == k]
@@ -80,10 +92,20 @@ def plot_decision_boundary(predict, X, Y, ax=None, title=None, resolution=200, m
 
 
 def plot_learning_curve(costs, every=1, ax=None, title="Learning curve", label=None):
-    """Plot costs recorded every ``every`` iterations; returns the axes."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 3.5))
-    costs = np.asarray(costs, dtype=float)
+    """Plot costs recorded every ``every`` iterations; returns the axes.
+
+    Args:
+        costs: (k,) the costs, the i-th recorded at iteration i · every (NaN or
+            infinity, from a run that diverged, leave a gap).
+        every: iterations between two records, an integer >= 1.
+        ax: the axes to draw on (a new figure when None). title, label: the
+            axes title and the curve's legend entry.
+    """
+    costs = _numbers("costs", costs)
+    if costs.ndim != 1 or costs.size == 0:
+        raise ValueError(f"costs: expected a non-empty list of costs (k,), got shape {costs.shape}")
+    check_positive_int("every", every, 1)
+    ax = _axes(ax, (5.5, 3.5))
     ax.plot(np.arange(costs.size) * every, costs, label=label)
     ax.set_xlabel("iteration")
     ax.set_ylabel("cost $J$")
@@ -94,12 +116,26 @@ def plot_learning_curve(costs, every=1, ax=None, title="Learning curve", label=N
 
 
 def show_matrix(M, ax=None, title=None, fmt="{:g}", cmap="gray", annotate=True, vmin=None, vmax=None):
-    """Draw a small matrix as a grid of cells with its numbers written in; returns the axes."""
-    M = np.asarray(M, dtype=float)
-    if M.ndim != 2:
-        raise ValueError(f"M: expected a 2-d array, got shape {M.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(0.45 * M.shape[1] + 1, 0.45 * M.shape[0] + 0.8))
+    """Draw a small matrix as a grid of cells with its numbers written in; returns the axes.
+
+    Args:
+        M: (rows, columns) the matrix, a 2-d array of numbers.
+        ax: the axes to draw on (a new figure sized to M when None). title: the axes title.
+        fmt: the format of each number, such as ``"{:g}"`` or ``"{:.2f}"``.
+        cmap: a matplotlib colour map name. annotate: write the numbers in.
+        vmin, vmax: the values mapped to the ends of the colour map (M's range when None).
+    """
+    M = _numbers("M", M).astype(float)
+    if M.ndim != 2 or M.size == 0:
+        raise ValueError(f"M: expected a non-empty 2-d array, got shape {M.shape}")
+    if not isinstance(fmt, str):
+        raise TypeError(f"fmt: expected a format string such as '{{:g}}', got {type(fmt).__name__}")
+    try:
+        fmt.format(0.0)
+    except (ValueError, IndexError, KeyError) as err:
+        raise ValueError(f"fmt: expected a format string with one field such as '{{:g}}', got {fmt!r}") from err
+    cmap = _colour_map("cmap", cmap)
+    ax = _axes(ax, (0.45 * M.shape[1] + 1, 0.45 * M.shape[0] + 0.8))
     im = ax.imshow(M, cmap=cmap, vmin=vmin, vmax=vmax)
     if annotate:
         for (i, j), v in np.ndenumerate(M):
@@ -131,14 +167,25 @@ def plot_network(layer_sizes, labels=None, masks=None, ax=None, title=None, laye
     Returns:
         the axes.
     """
-    sizes = [int(n) for n in layer_sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"layer_sizes: expected two or more positive sizes, got {layer_sizes!r}")
+    try:
+        sizes = [n for n in layer_sizes]
+    except TypeError:
+        raise TypeError(f"layer_sizes: expected a list of integers, got {type(layer_sizes).__name__}") from None
+    if (len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in sizes)
+            or min(sizes) < 1):
+        raise ValueError(f"layer_sizes: expected two or more positive integers, got {layer_sizes!r}")
+    sizes = [int(n) for n in sizes]
+    for name, value in (("labels", labels), ("layer_names", layer_names)):
+        if value is not None and len(value) != len(sizes):
+            raise ValueError(f"{name}: expected {len(sizes)} entries (one per layer), got {len(value)}")
+    if labels is not None:
+        for l, layer in enumerate(labels):
+            if layer is not None and len(layer) != sizes[l]:
+                raise ValueError(f"labels[{l}]: expected {sizes[l]} labels (n^[{l}]), got {len(layer)}")
     if masks is not None and len(masks) != len(sizes) - 1:
         raise ValueError(f"masks: expected {len(sizes) - 1} masks (one per layer after the input), "
                          f"got {len(masks)}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2.2 * len(sizes) + 1.5, 0.75 * max(sizes) + 1.2))
+    ax = _axes(ax, (2.2 * len(sizes) + 1.5, 0.75 * max(sizes) + 1.2))
     tallest = max(sizes)
 
     coords = [[(l, (sizes[l] - 1) / 2 - j) for j in range(n)] for l, n in enumerate(sizes)]
@@ -170,3 +217,125 @@ def plot_network(layer_sizes, labels=None, masks=None, ax=None, title=None, laye
     if title:
         ax.set_title(title)
     return ax
+
+
+def draw_sequence_shapes(ax, kind, T_x=4, T_y=4, title=None):
+    """Draw one kind of sequence model as unrolled boxes: inputs below, states in the middle, outputs above.
+
+    Args:
+        ax: matplotlib axes.
+        kind: "one-to-one", "one-to-many", "many-to-one", "many-to-many"
+            (T_x = T_y, an output at each step) or "encoder-decoder"
+            (T_x inputs read, then T_y outputs written).
+        T_x, T_y: the lengths drawn.
+        title: axes title (default: the kind).
+
+    Returns:
+        the axes.
+    """
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    _axes(ax, None, required=True)
+    T_x = check_positive_int("T_x", T_x, 1)
+    T_y = check_positive_int("T_y", T_y, 1)
+    layouts = {
+        "one-to-one": (1, [0], [0]),
+        "one-to-many": (T_y, [0], list(range(T_y))),
+        "many-to-one": (T_x, list(range(T_x)), [T_x - 1]),
+        "many-to-many": (T_x, list(range(T_x)), list(range(T_x))),
+        "encoder-decoder": (T_x + T_y, list(range(T_x)), list(range(T_x, T_x + T_y))),
+    }
+    if kind not in layouts:
+        raise ValueError(f"kind: expected one of {list(layouts)}, got {kind!r}")
+    n_steps, ins, outs = layouts[kind]
+
+    def box(cx, cy, label, colour):
+        ax.add_patch(FancyBboxPatch((cx - 0.3, cy - 0.25), 0.6, 0.5, boxstyle="round,pad=0.03",
+                                    fc=colour, ec="black", lw=1))
+        ax.text(cx, cy, label, ha="center", va="center", fontsize=9, color="white")
+
+    def arrow(x0, y0, x1, y1):
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=10, lw=1.2))
+
+    for t in range(n_steps):
+        box(t, 1, "a", OKABE_ITO[0])
+        if t > 0:
+            arrow(t - 0.7, 1, t - 0.3, 1)
+        if t in ins:
+            box(t, 0, "x", OKABE_ITO[2])
+            arrow(t, 0.25, t, 0.75)
+        if t in outs:
+            box(t, 2, "ŷ", OKABE_ITO[3])
+            arrow(t, 1.25, t, 1.75)
+    ax.set_xlim(-0.6, max(n_steps, 4) - 0.4)
+    ax.set_ylim(-0.5, 2.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title or kind)
+    return ax
+
+
+def plot_attention(alpha, source, target, ax=None, title=None):
+    """Draw one translation's attention weights as a heat map.
+
+    Args:
+        alpha: (T_y, T_x) weights of one example (e.g. ``translate(...)[1][0]``).
+        source: the input string (its characters label the x axis).
+        target: the output string (its characters label the y axis).
+        ax: axes to draw on (a new figure when None).
+
+    Returns:
+        the axes; only the columns of the real input characters are drawn.
+    """
+    for name, value in (("source", source), ("target", target)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name}: expected a string (its characters label the axis), "
+                            f"got {type(value).__name__}")
+    alpha = _numbers("alpha", alpha)
+    if alpha.ndim != 2 or alpha.shape[0] != len(target) or alpha.shape[1] < len(source):
+        raise ValueError(f"alpha: expected shape (len(target)={len(target)}, T_x >= "
+                         f"len(source)={len(source)}), got {alpha.shape}")
+    if not (np.all(np.isfinite(alpha)) and np.all((alpha >= 0) & (alpha <= 1))):
+        raise ValueError("alpha: expected attention weights in [0, 1]")
+    ax = _axes(ax, (0.28 * len(source) + 2.2, 3.6))
+    im = ax.imshow(alpha[:, :len(source)], cmap="viridis", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(source)), [c if c != " " else "␣" for c in source])
+    ax.set_yticks(range(len(target)), list(target))
+    ax.set_xlabel("input character $t'$")
+    ax.set_ylabel("output character $t$")
+    ax.grid(False)
+    ax.figure.colorbar(im, ax=ax, label=r"$\alpha^{<t,t'>}$", shrink=0.85)
+    ax.set_title(title or f"{source!r} → {target}")
+    return ax
+
+
+# Argument checks: a wrong argument is refused with an error that names it.
+def _axes(ax, figsize, required=False):
+    """``ax`` if it is matplotlib axes; a new figure's axes of ``figsize`` when None (and not required)."""
+    if ax is None and not required:
+        _, ax = plt.subplots(figsize=figsize)
+        return ax
+    if not isinstance(ax, matplotlib.axes.Axes):
+        raise TypeError(f"ax: expected matplotlib axes{'' if required else ' or None'}, "
+                        f"got {type(ax).__name__}")
+    return ax
+
+
+def _numbers(name, value):
+    """An array of real numbers (NaN allowed, for the callers that accept gaps), else TypeError."""
+    return as_float(name, value, finite=False, empty=True)
+
+
+def _check_callable(name, f):
+    if not callable(f):
+        raise TypeError(f"{name}: expected a function, got {type(f).__name__}")
+    return f
+
+
+def _colour_map(name, cmap):
+    if isinstance(cmap, matplotlib.colors.Colormap):
+        return cmap
+    if not isinstance(cmap, str) or cmap not in matplotlib.colormaps:
+        raise ValueError(f"{name}: expected a matplotlib colour map name such as 'gray' or 'viridis', "
+                         f"got {cmap!r}")
+    return cmap

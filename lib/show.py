@@ -12,11 +12,19 @@ def source_markdown(obj):
 
     The fence is one backtick longer than any run of backticks in the source,
     so the block can hold any code.
+
+    Raises:
+        TypeError: ``obj`` is not a function, class or module with Python source (a number, a builtin).
+        ValueError: its source file cannot be found (for example, defined in an interactive session).
     """
     try:
         code = textwrap.dedent(inspect.getsource(obj)).rstrip()
     except TypeError as err:
-        raise ValueError(f"obj: expected a function, class or module, got {type(obj).__name__}") from err
+        raise TypeError(f"obj: expected a function, class or module written in Python, "
+                        f"got {type(obj).__name__}") from err
+    except OSError as err:
+        raise ValueError(f"obj: the source of {getattr(obj, '__name__', obj)!r} is not available "
+                         f"(defined interactively?)") from err
     # only a line of nothing but backticks can close a fence; count its backticks, not its indent
     longest = max((len(run.strip()) for run in code.split("\n") if set(run.strip()) == {"`"}),
                   default=0)

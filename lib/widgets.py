@@ -8,7 +8,8 @@ For a finer, live exploration a chapter adds :func:`live`, whose cell is
 tagged ``remove-output`` so the HTML never shows a control that does nothing.
 """
 import io
-import itertools
+
+from lib._checks import check_positive
 
 
 def figure_to_png(fig, dpi=80, tight=None):
@@ -21,8 +22,14 @@ def figure_to_png(fig, dpi=80, tight=None):
     slider pre-draws dozens of pictures).
     """
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig: expected a matplotlib Figure (draw must return one), got {type(fig).__name__}")
+    check_positive("dpi", dpi)
+    if tight is not None and not isinstance(tight, bool):
+        raise TypeError(f"tight: expected True, False or None, got {tight!r}")
     if tight is None:
         tight = not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
     buf = io.BytesIO()
@@ -53,13 +60,20 @@ def figure_slider(draw, dpi=80, **grids):
         it switches the picture in the browser without Python.
     """
     import ipywidgets as widgets
+    from matplotlib.figure import Figure
 
+    _check_draw(draw)
+    check_positive("dpi", dpi)
     if not grids:
         raise ValueError("grids: expected at least one parameter=list_of_values")
     names = list(grids)
     for name in names:
+        if isinstance(grids[name], (str, bytes, dict)) or not hasattr(grids[name], "__len__"):
+            raise TypeError(f"{name}: expected a list of the values its slider offers, "
+                            f"got {type(grids[name]).__name__}")
         if len(grids[name]) == 0:
             raise ValueError(f"{name}: expected a non-empty list of values")
+
     sliders = [widgets.SelectionSlider(options=list(zip(_labels(grids[n]), range(len(grids[n])))),
                                        value=len(grids[n]) // 2, description=n,
                                        continuous_update=True,
@@ -69,7 +83,11 @@ def figure_slider(draw, dpi=80, **grids):
 
     def build(level, chosen):
         if level == len(names):
-            png = figure_to_png(draw(**chosen), dpi=dpi)
+            fig = draw(**chosen)
+            if not isinstance(fig, Figure):
+                raise TypeError(f"draw: expected draw(**params) to return a matplotlib Figure, "
+                                f"got {type(fig).__name__} for {chosen}")
+            png = figure_to_png(fig, dpi=dpi)
             return widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%"))
         name = names[level]
         children = [build(level + 1, {**chosen, name: v}) for v in grids[name]]
@@ -78,12 +96,6 @@ def figure_slider(draw, dpi=80, **grids):
         return stack
 
     return widgets.VBox([*sliders, build(0, {})])
-
-
-def frames_grid(**grids):
-    """All parameter combinations of ``grids`` as dicts (the pictures figure_slider draws)."""
-    names = list(grids)
-    return [dict(zip(names, combo)) for combo in itertools.product(*grids.values())]
 
 
 def live(draw, **ranges):
@@ -99,4 +111,12 @@ def live(draw, **ranges):
     """
     import ipywidgets as widgets
 
+    _check_draw(draw)
+    if not ranges:
+        raise ValueError("ranges: expected at least one parameter=range, such as w=(0.0, 1.0, 0.05)")
     return widgets.interact(draw, **ranges)
+
+
+def _check_draw(draw):
+    if not callable(draw):
+        raise TypeError(f"draw: expected a function of the parameters, got {type(draw).__name__}")

@@ -33,3 +33,16 @@ def test_every_public_function_has_a_docstring(name):
                     if fn.__module__ == module.__name__ and not fname.startswith("_")
                     and not (fn.__doc__ or "").strip()]
     assert not undocumented, f"lib/{name}.py: no docstring on {undocumented}"
+
+
+def test_only_the_drawing_modules_import_matplotlib():
+    # numpy only in the computing modules (CONTRIBUTING): a chapter pays for matplotlib where it draws
+    computing = [name for name in MODULES if name not in {"plots", "widgets"}]
+    code = ("import sys, importlib\n"
+            f"for name in {computing!r}:\n"
+            "    importlib.import_module('lib.' + name)\n"
+            "    if 'matplotlib' in sys.modules:\n"
+            "        print(name)\n"
+            "        break\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"importing lib.{out.stdout.strip()} loads matplotlib"

@@ -33,5 +33,21 @@ def test_fence_is_longer_than_backtick_runs_in_the_source():
 
 
 def test_show_source_rejects_non_code():
-    with pytest.raises(ValueError, match="obj"):
+    with pytest.raises(TypeError, match="^obj: expected a function, class or module"):
         show.source_markdown(42)
+    with pytest.raises(TypeError, match="^obj:"):
+        show.show_source(len)                       # a builtin has no Python source
+    namespace = {}
+    exec("def made_by_exec():\n    return 1\n", namespace)
+    with pytest.raises(ValueError, match="^obj: the source of 'made_by_exec' is not available"):
+        show.source_markdown(namespace["made_by_exec"])
+
+
+def test_source_of_a_module_and_a_class():
+    text = show.source_markdown(show)
+    assert text.startswith("```python\n") and "def show_source(obj):" in text
+
+    class Small:
+        pass
+
+    assert "class Small:" in show.source_markdown(Small)

@@ -65,10 +65,30 @@ def test_figure_slider_rejects_empty_grids():
         widgets.figure_slider(_draw, w=[])
 
 
-def test_frames_grid_and_figure_to_png():
-    assert widgets.frames_grid(a=[1, 2], b=[3]) == [{"a": 1, "b": 3}, {"a": 2, "b": 3}]
-    png = widgets.figure_to_png(_draw(a=1))
+def test_figure_to_png_renders_and_closes_the_figure():
+    fig = _draw(a=1)
+    png = widgets.figure_to_png(fig)
     assert png.startswith(b"\x89PNG")
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_wrong_arguments_are_refused_by_name():
+    cases = [
+        (TypeError, "draw", lambda: widgets.figure_slider("draw", w=[1, 2])),
+        (TypeError, "draw", lambda: widgets.figure_slider(lambda w: None, w=[1, 2])),     # returns no Figure
+        (ValueError, "dpi", lambda: widgets.figure_slider(_draw, dpi=0, w=[1, 2])),
+        (TypeError, "w", lambda: widgets.figure_slider(_draw, w=3)),
+        (TypeError, "w", lambda: widgets.figure_slider(_draw, w="abc")),
+        (TypeError, "fig", lambda: widgets.figure_to_png(None)),
+        (ValueError, "dpi", lambda: widgets.figure_to_png(_draw(a=1), dpi=-5)),
+        (TypeError, "tight", lambda: widgets.figure_to_png(_draw(a=1), tight="yes")),
+        (TypeError, "draw", lambda: widgets.live(None, w=(0.0, 1.0))),
+        (ValueError, "ranges", lambda: widgets.live(lambda: None)),
+    ]
+    for error, name, call in cases:
+        with pytest.raises(error, match=f"^{name}:"):
+            call()
+    plt.close("all")
 
 
 def test_live_returns_an_interactive_function():
