@@ -1,10 +1,13 @@
-"""Tests for lib.logistic: gradients, loop = vectorised, training, bad input."""
+"""Tests for lib.logistic: gradients (one 1/m), loop = vectorised, training, dtype, bad input."""
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lib.logistic as L
+from contract import assert_refused, bad
 from lib.data import make_blobs
 from lib.gradcheck import gradient_check
 
@@ -19,18 +22,28 @@ def _problem(n_x=5, m=12, seed=0, scale=1.0):
 
 
 # ------------------------------------------------------------- gradients
+@pytest.mark.parametrize("propagate", [L.propagate, L.propagate_loop])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_propagate_gradient_check(seed):
+def test_gradients_match_centred_differences_of_the_mean_cost(propagate, seed):
     w, b, X, Y = _problem(n_x=6, m=15, seed=seed)
-    grads, _ = L.propagate(w, b, X, Y)
-    b_arr = np.array([b])
-    params = {"w": w, "b": b_arr}
+    grads, _ = propagate(w, b, X, Y)
+    params = {"w": w, "b": np.array([b])}
 
     def J():
         return L.propagate(params["w"], params["b"][0], X, Y)[1]
 
     errors = gradient_check(J, params, {"w": grads["dw"], "b": np.array([grads["db"]])})
     assert errors["w"] < 1e-7 and errors["b"] < 1e-7, errors
+
+
+def test_gradients_are_of_the_mean_cost():
+    # the 1/m convention: dw, db are dJ/dw, dJ/db for the *mean* loss, so the
+    # same examples twice over give the same cost and the same gradients
+    w, b, X, Y = _problem(n_x=4, m=9, seed=5)
+    g1, J1 = L.propagate(w, b, X, Y)
+    g2, J2 = L.propagate(w, b, np.hstack([X, X]), np.hstack([Y, Y]))
+    np.testing.assert_allclose(g2["dw"], g1["dw"], rtol=1e-12)
+    assert g2["db"] == pytest.approx(g1["db"], rel=1e-12) and J2 == pytest.approx(J1, rel=1e-12)
 
 
 def test_propagate_shapes_and_types():
@@ -47,23 +60,36 @@ def test_propagate_at_zero_costs_log2():
     assert cost == pytest.approx(np.log(2), rel=1e-12)
 
 
-def test_propagate_extreme_logits_are_finite():
-    # a confident mistake: z = ±1000 must give a large finite cost, no warning
-    X = np.array([[1000.0, -1000.0]])
-    Y = np.array([[0.0, 1.0]])
-    grads, cost = L.propagate(np.ones((1, 1)), 0.0, X, Y)
-    assert cost == pytest.approx(1000.0)
-    assert np.all(np.isfinite(grads["dw"])) and np.isfinite(grads["db"])
+@pytest.mark.parametrize("propagate", [L.propagate, L.propagate_loop])
+def test_extreme_logits_give_finite_exact_results_without_warnings(propagate):
+    # z = ±1000: one confident mistake costs 1000, one confident right answer 0
+    X = np.array([[1000.0, -1000.0, 1000.0]])
+    Y = np.array([[0.0, 1.0, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        grads, cost = propagate(np.ones((1, 1)), 0.0, X, Y)
+    assert cost == pytest.approx(2000.0 / 3)
+    # dz = (a - y)/m = (1, -1, 0)/3 exactly, so dw = x·dz summed, db = sum dz
+    assert grads["dw"][0, 0] == pytest.approx(2000.0 / 3) and grads["db"] == pytest.approx(0.0, abs=1e-15)
+
+
+def test_unchecked_kernel_is_the_same_function():
+    w, b, X, Y = _problem()
+    g, J = L.propagate(w, b, X, Y)
+    g2, J2 = L.propagate.unchecked(w, b, X, Y)
+    np.testing.assert_array_equal(g["dw"], g2["dw"])
+    assert g["db"] == g2["db"] and J == J2
 
 
 def test_initialize_with_zeros():
     w, b = L.initialize_with_zeros(7)
     assert w.shape == (7, 1) and not w.any() and b == 0.0 and isinstance(b, float)
+    assert w.dtype == np.float64 and L.initialize_with_zeros(2, np.float32)[0].dtype == np.float32
 
 
 # ------------------------------------------------------------- loop = vectorised
 @settings(max_examples=25, deadline=None)
-@given(n_x=st.integers(1, 8), m=st.integers(1, 10), seed=st.integers(0, 10_000))
+@given(n_x=st.integers(1, 8), m=st.integers(1, 10), seed=st.integers(0, 2**32 - 1))
 def test_loop_agrees_with_vectorised(n_x, m, seed):
     w, b, X, Y = _problem(n_x, m, seed, scale=3.0)
     g_vec, c_vec = L.propagate(w, b, X, Y)
@@ -72,12 +98,6 @@ def test_loop_agrees_with_vectorised(n_x, m, seed):
     np.testing.assert_allclose(g_loop["dw"], g_vec["dw"], rtol=1e-10, atol=1e-12)
     assert g_loop["db"] == pytest.approx(g_vec["db"], rel=1e-10, abs=1e-12)
     assert c_loop == pytest.approx(c_vec, rel=1e-10, abs=1e-12)
-
-
-def test_loop_rejects_bad_input_too():
-    w, b, X, Y = _problem()
-    with pytest.raises(ValueError, match="X"):
-        L.propagate_loop(w, b, X.T, Y)
 
 
 # ------------------------------------------------------------- training
@@ -107,6 +127,14 @@ def test_optimize_zero_iterations_returns_start():
     np.testing.assert_allclose(grads["dw"], L.propagate(w, b, X, Y)[0]["dw"])
 
 
+def test_optimize_prints_the_recorded_costs(capsys):
+    w, b, X, Y = _problem()
+    _, _, costs = L.optimize(w, b, X, Y, 25, 0.1, print_cost=True, record_every=10)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [f"cost after iteration {i}" for i in (0, 10, 20)]
+    assert [float(line.split(":")[1]) for line in lines] == pytest.approx(costs, abs=1e-6)
+
+
 def test_descent_path_matches_optimize():
     w, b, X, Y = _problem(n_x=2, m=20)
     ws, bs, costs = L.descent_path(w, b, X, Y, num_iterations=30, learning_rate=0.3)
@@ -115,6 +143,16 @@ def test_descent_path_matches_optimize():
     np.testing.assert_allclose(ws[-1], params["w"][:, 0], rtol=1e-12)
     assert bs[-1] == pytest.approx(params["b"], rel=1e-12)
     np.testing.assert_allclose(costs[:-1], rec, rtol=1e-12)
+
+
+def test_descent_path_record_every_keeps_every_kth_iterate_and_the_last():
+    w, b, X, Y = _problem(n_x=3, m=20, seed=4)
+    ws, bs, costs = L.descent_path(w, b, X, Y, num_iterations=25, learning_rate=0.2)
+    ws10, bs10, costs10 = L.descent_path(w, b, X, Y, 25, 0.2, record_every=10)
+    kept = [0, 10, 20, 25]
+    np.testing.assert_array_equal(ws10, ws[kept])
+    np.testing.assert_array_equal(bs10, bs[kept])
+    np.testing.assert_array_equal(costs10, costs[kept])
 
 
 def test_predict_threshold():
@@ -133,109 +171,117 @@ def test_model_learns_separable_blobs():
     assert result["Y_prediction_test"].shape == (1, 50)
 
 
-def test_accuracy():
-    assert L.accuracy(np.array([[1, 0, 1, 1]]), np.array([[1, 1, 1, 0]])) == 0.5
-    with pytest.raises(ValueError, match="Y_pred"):
-        L.accuracy(np.zeros((1, 3)), np.zeros((1, 4)))
-
-
-# ------------------------------------------------------------- bad input
-def test_X_transposed_is_named():
-    w, b, X, Y = _problem(n_x=5, m=12)
-    with pytest.raises(ValueError, match=r"X: expected shape \(n_x, m\).*looks like \(m, n_x\)"):
-        L.propagate(w, b, X.T, Y)
-    with pytest.raises(ValueError, match="X"):
-        L.predict(w, b, X.T)
-
-
-def test_w_not_a_column():
-    w, b, X, Y = _problem()
-    with pytest.raises(ValueError, match=r"w: expected a column of shape \(n_x, 1\)"):
-        L.propagate(w[:, 0], b, X, Y)
-    with pytest.raises(ValueError, match="w: expected a column"):
-        L.propagate(w.T, b, X, Y)
-
-
-@pytest.mark.parametrize("bad", [np.zeros((12,)), np.zeros((2, 12)), np.zeros((1, 11))])
-def test_Y_wrong_shape(bad):
-    w, b, X, _ = _problem()
-    with pytest.raises(ValueError, match=r"Y: expected shape \(1, 12\)"):
-        L.propagate(w, b, X, bad)
-
-
-def test_Y_not_binary():
-    w, b, X, Y = _problem()
-    Y = Y.copy()
-    Y[0, 3] = 2.0
-    with pytest.raises(ValueError, match="Y: expected labels 0 or 1"):
-        L.propagate(w, b, X, Y)
-
-
-@pytest.mark.parametrize("where", ["X", "w", "b", "Y"])
-def test_nan_is_named(where):
-    w, b, X, Y = _problem()
-    w, X, Y = w.copy(), X.copy(), Y.copy()
-    if where == "X":
-        X[1, 2] = np.nan
-    elif where == "w":
-        w[0, 0] = np.nan
-    elif where == "b":
-        b = np.nan
-    else:
-        Y[0, 0] = np.nan
-    with pytest.raises(ValueError, match=where):
-        L.propagate(w, b, X, Y)
-
-
-@pytest.mark.parametrize("rate", [0, -0.1, np.nan, np.inf])
-def test_learning_rate_must_be_positive(rate):
-    w, b, X, Y = _problem()
-    with pytest.raises(ValueError, match="learning_rate"):
-        L.optimize(w, b, X, Y, 10, rate)
-    with pytest.raises(ValueError, match="learning_rate"):
-        L.descent_path(w, b, X, Y, 10, rate)
-
-
-@pytest.mark.parametrize("n", [-1, 2.5, True])
-def test_num_iterations_must_be_a_nonnegative_int(n):
-    w, b, X, Y = _problem()
-    with pytest.raises(ValueError, match="num_iterations"):
-        L.optimize(w, b, X, Y, n, 0.1)
-
-
-def test_record_every_and_dim_checked():
-    w, b, X, Y = _problem()
-    with pytest.raises(ValueError, match="record_every"):
-        L.optimize(w, b, X, Y, 10, 0.1, record_every=0)
-    with pytest.raises(ValueError, match="dim"):
-        L.initialize_with_zeros(0)
-
-
-def test_model_checks_the_test_set_before_training():
-    w, b, X, Y = _problem(n_x=5, m=12)
-    with pytest.raises(ValueError, match="X_test"):
-        L.model(X, Y, X[:4], Y, num_iterations=5)
-    with pytest.raises(ValueError, match="Y_train"):
-        L.model(X, Y[:, :5], X, Y, num_iterations=5)
-
-
-def test_model_snapshots_do_not_change_training():
+def test_model_is_optimize_from_zeros():
     X, Y = make_blobs(m=80, std=1.5, seed=2)
-    plain = L.model(X, Y, X, Y, num_iterations=95, learning_rate=0.3, record_every=5)
-    snap = L.model(X, Y, X, Y, num_iterations=95, learning_rate=0.3, record_every=5,
-                   snapshot_every=20)
-    assert [it for it, _, _ in snap["snapshots"]] == [0, 20, 40, 60, 80, 95]
-    np.testing.assert_allclose(snap["costs"], plain["costs"], rtol=1e-12)
-    np.testing.assert_allclose(snap["snapshots"][-1][1], plain["w"], rtol=1e-12)
-    assert snap["w"] is not None and plain["snapshots"] == []
-    with pytest.raises(ValueError, match="snapshot_every"):
-        L.model(X, Y, X, Y, num_iterations=10, record_every=5, snapshot_every=7)
+    result = L.model(X[:, :60], Y[:, :60], X[:, 60:], Y[:, 60:], num_iterations=95,
+                     learning_rate=0.3, record_every=5)
+    params, _, costs = L.optimize(*L.initialize_with_zeros(2), X[:, :60], Y[:, :60], 95, 0.3,
+                                  record_every=5)
+    np.testing.assert_array_equal(result["w"], params["w"])
+    assert result["b"] == params["b"] and result["costs"] == costs
+    assert result["test_accuracy"] == L.accuracy(L.predict(params["w"], params["b"], X[:, 60:]),
+                                                 Y[:, 60:])
 
 
-def test_model_print_cost_counts_all_iterations(capsys):
+def test_model_print_cost(capsys):
     X, Y = make_blobs(m=40, seed=1)
-    L.model(X, Y, X, Y, num_iterations=40, learning_rate=0.1, print_cost=True,
-            record_every=10, snapshot_every=20)
+    L.model(X, Y, X, Y, num_iterations=40, learning_rate=0.1, print_cost=True, record_every=10)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
         f"cost after iteration {i}" for i in (0, 10, 20, 30)]
+
+
+def test_accuracy():
+    assert L.accuracy(np.array([[1, 0, 1, 1]]), np.array([[1, 1, 1, 0]])) == 0.5
+    assert L.accuracy(np.ones((1, 3)), np.ones((1, 3))) == 1.0
+
+
+# ------------------------------------------------------------- dtype
+def test_float32_in_float32_out():
+    w, b, X, Y = _problem(n_x=3, m=20, seed=6)
+    w32, X32, Y32 = w.astype(np.float32), X.astype(np.float32), Y.astype(np.float32)
+    for propagate in (L.propagate, L.propagate_loop):
+        grads, cost = propagate(w32, b, X32, Y32)
+        assert grads["dw"].dtype == np.float32 and isinstance(cost, float)
+        np.testing.assert_allclose(grads["dw"], propagate(w, b, X, Y)[0]["dw"], rtol=1e-4, atol=1e-6)
+    params, grads, _ = L.optimize(w32, b, X32, Y32, 5, 0.1)
+    assert params["w"].dtype == grads["dw"].dtype == np.float32
+    ws, bs, costs = L.descent_path(w32, b, X32, Y32, 5, 0.1)
+    assert ws.dtype == bs.dtype == costs.dtype == np.float32
+    assert L.predict_proba(w32, b, X32).dtype == L.predict(w32, b, X32).dtype == np.float32
+    result = L.model(X32, Y32, X32, Y32, num_iterations=5, learning_rate=0.1)
+    assert result["w"].dtype == result["Y_prediction_test"].dtype == np.float32
+    # one float64 operand makes the computation float64
+    assert L.propagate(w, b, X32, Y32)[0]["dw"].dtype == np.float64
+
+
+# ------------------------------------------------------------- bad input
+def test_X_transposed_is_named_with_a_hint():
+    w, b, X, Y = _problem(n_x=5, m=12)
+    with pytest.raises(ValueError, match=r"X: expected shape \(n_x, m\).*looks like \(m, n_x\)"):
+        L.propagate(w, b, X.T, Y)
+
+
+W, B, X, Y = _problem(n_x=5, m=12)
+X_NAN = X.copy()
+X_NAN[1, 2] = np.nan
+Y_TWO = Y.copy()
+Y_TWO[0, 3] = 2.0
+W_NAN = W.copy()
+W_NAN[0, 0] = np.nan
+
+BAD_INPUTS = [
+    bad(L.initialize_with_zeros, "dim", 0),
+    bad(L.initialize_with_zeros, "dim", 2.5, error=TypeError),
+    bad(L.initialize_with_zeros, "dim", True, error=TypeError),
+    bad(L.initialize_with_zeros, "dtype", 3, dtype=np.int32),
+    bad(L.propagate, "X", W, B, X.T, Y),
+    bad(L.propagate, "X", W, B, X_NAN, Y),
+    bad(L.propagate, "X", W, B, np.zeros((5, 0)), np.zeros((1, 0))),
+    bad(L.propagate, "Y", W, B, X, Y[:, :11]),
+    bad(L.propagate, "Y", W, B, X, Y[0]),
+    bad(L.propagate, "Y", W, B, X, Y_TWO),
+    bad(L.propagate, "w", W[:, 0], B, X, Y),
+    bad(L.propagate, "w", W.T, B, X, Y),
+    bad(L.propagate, "w", W_NAN, B, X, Y),
+    bad(L.propagate, "b", W, np.nan, X, Y),
+    bad(L.propagate, "b", W, "0", X, Y, error=TypeError),
+    bad(L.propagate_loop, "X", W, B, X.T, Y),
+    bad(L.propagate_loop, "Y", W, B, X, Y_TWO),
+    bad(L.propagate_loop, "w", W_NAN, B, X, Y),
+    bad(L.propagate_loop, "b", W, np.inf, X, Y),
+    bad(L.optimize, "learning_rate", W, B, X, Y, 10, 0),
+    bad(L.optimize, "learning_rate", W, B, X, Y, 10, -0.1),
+    bad(L.optimize, "learning_rate", W, B, X, Y, 10, np.nan),
+    bad(L.optimize, "num_iterations", W, B, X, Y, -1, 0.1),
+    bad(L.optimize, "num_iterations", W, B, X, Y, 2.5, 0.1, error=TypeError),
+    bad(L.optimize, "record_every", W, B, X, Y, 10, 0.1, record_every=0),
+    bad(L.optimize, "print_cost", W, B, X, Y, 10, 0.1, print_cost="yes", error=TypeError),
+    bad(L.optimize, "X", W, B, X_NAN, Y, 10, 0.1),
+    bad(L.descent_path, "learning_rate", W, B, X, Y, 10, np.inf),
+    bad(L.descent_path, "num_iterations", W, B, X, Y, -1, 0.1),
+    bad(L.descent_path, "record_every", W, B, X, Y, 10, 0.1, record_every=0),
+    bad(L.descent_path, "Y", W, B, X, Y_TWO, 10, 0.1),
+    bad(L.predict_proba, "X", W, B, X.T),
+    bad(L.predict_proba, "w", W_NAN, B, X),
+    bad(L.predict_proba, "b", W, np.inf, X),
+    bad(L.predict, "X", W, B, X[:4]),
+    bad(L.predict, "w", W[:, 0], B, X),
+    bad(L.predict, "b", W, None, X, error=TypeError),
+    bad(L.accuracy, "Y_pred", np.zeros((1, 3)), np.zeros((1, 4))),
+    bad(L.accuracy, "Y_pred", np.array([[0.0, 2.0]]), np.zeros((1, 2))),
+    bad(L.accuracy, "Y", np.zeros((1, 2)), np.array([[0.0, np.nan]])),
+    bad(L.accuracy, "Y", np.zeros((1, 0)), np.zeros((1, 0))),
+    bad(L.model, "X_test", X, Y, X[:4], Y, num_iterations=5),
+    bad(L.model, "Y_train", X, Y[:, :5], X, Y, num_iterations=5),
+    bad(L.model, "Y_test", X, Y, X, Y_TWO, num_iterations=5),
+    bad(L.model, "X_train", X_NAN, Y, X, Y, num_iterations=5),
+    bad(L.model, "learning_rate", X, Y, X, Y, learning_rate=-1.0),
+    bad(L.model, "record_every", X, Y, X, Y, record_every=0),
+    bad(L.model, "num_iterations", X, Y, X, Y, num_iterations=-5),
+]
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
+def test_bad_input_is_refused_by_name(case):
+    assert_refused(case)

@@ -1,8 +1,11 @@
 """Tests for lib.perceptron: the source's gates, the perceptron rule, XOR."""
+import warnings
+
 import numpy as np
 import pytest
 
 import lib.perceptron as P
+from contract import assert_refused, bad
 from lib.data import make_blobs
 
 TRUTH = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NOT x1": [1, 1, 0, 0]}
@@ -63,24 +66,82 @@ def test_xor_network():
     assert np.array_equal(H[0], TRUTH["OR"]) and np.array_equal(H[1], [1, 1, 1, 0])
 
 
-def test_bad_input():
-    with pytest.raises(ValueError, match="x"):
-        P.mp_neuron([1.0, 0.0, 1.0], P.AND_W, P.AND_THETA)
-    with pytest.raises(ValueError, match="theta"):
-        P.mp_neuron([1.0, 0.0], P.AND_W, np.nan)
-    with pytest.raises(ValueError, match="activation"):
-        P.mp_neuron([1.0, 0.0], P.AND_W, 1.0, "relu6")
-    with pytest.raises(ValueError, match="y"):
-        P.perceptron_train(P.BINARY_INPUTS, [0, 1, 2, 1])
-    with pytest.raises(ValueError, match="y"):
-        P.perceptron_train(P.BINARY_INPUTS, [0, 1, 1])
-    with pytest.raises(ValueError, match="epochs"):
-        P.perceptron_train(P.BINARY_INPUTS, TRUTH["AND"], epochs=0)
-    with pytest.raises(ValueError, match="learning_rate"):
-        P.perceptron_train(P.BINARY_INPUTS, TRUTH["AND"], learning_rate=-1.0)
-    with pytest.raises(ValueError, match="w0"):
-        P.perceptron_train(P.BINARY_INPUTS, TRUTH["AND"], w0=[0.0, 0.0])
-    with pytest.raises(ValueError, match="X"):
-        P.perceptron_train(np.array([[np.nan, 0, 1, 1], [0, 1, 0, 1]]), TRUTH["AND"])
-    with pytest.raises(ValueError, match="X"):
-        P.xor_network(np.zeros((3, 4)))
+def test_mp_neuron_one_input_gives_a_float_and_callables_work():
+    y = P.mp_neuron([1.0, 1.0], P.AND_W, P.AND_THETA)
+    assert y == 1.0 and isinstance(y, float)
+    relu = P.mp_neuron(P.BINARY_INPUTS, P.AND_W, 1.0, activation=lambda z: np.maximum(z, 0))
+    np.testing.assert_array_equal(relu, [0.0, 0.0, 0.0, 1.0])
+
+
+def test_perceptron_train_accepts_a_row_of_labels_and_a_start():
+    r = P.perceptron_train(P.BINARY_INPUTS, np.array([TRUTH["OR"]]), w0=[0.3, -0.2, 0.1])
+    assert r.converged and np.allclose(r.history[0], [0.3, -0.2, 0.1])
+
+
+def test_float32_in_float32_out():
+    X32 = P.BINARY_INPUTS.astype(np.float32)
+    w32 = np.array(P.AND_W, dtype=np.float32)
+    assert P.mp_neuron(X32, P.AND_W, P.AND_THETA).dtype == np.float32
+    assert P.mp_neuron(X32, P.AND_W, P.AND_THETA, "sigmoid").dtype == np.float32
+    assert P.truth_table(w32, P.AND_THETA).dtype == np.float32
+    assert P.add_dummy_input(X32).dtype == np.float32
+    r = P.perceptron_train(X32, TRUTH["AND"], epochs=50)
+    assert r.converged and r.w.dtype == r.history.dtype == np.float32
+    assert P.perceptron_predict(X32, r.w, r.theta).dtype == np.float32
+    y, H = P.xor_network(X32)
+    assert y.dtype == H.dtype == np.float32 and np.array_equal(y, XOR)
+
+
+def test_extreme_weights_are_finite_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = P.mp_neuron(P.BINARY_INPUTS, (1000.0, 1000.0), 500.0, "sigmoid")
+    assert 0 < s[0] < 1e-200 and np.all(s[1:] == 1.0)
+
+
+B = P.BINARY_INPUTS
+X_NAN = np.array([[np.nan, 0, 1, 1], [0, 1, 0, 1]])
+
+BAD_INPUTS = [
+    bad(P.mp_neuron, "x", [1.0, 0.0, 1.0], P.AND_W, P.AND_THETA),
+    bad(P.mp_neuron, "x", np.zeros((2, 2, 2)), P.AND_W, P.AND_THETA),
+    bad(P.mp_neuron, "x", [np.nan, 0.0], P.AND_W, P.AND_THETA),
+    bad(P.mp_neuron, "w", [1.0, 0.0], [1.0, np.inf], 1.0),
+    bad(P.mp_neuron, "theta", [1.0, 0.0], P.AND_W, np.nan),
+    bad(P.mp_neuron, "theta", [1.0, 0.0], P.AND_W, "2", error=TypeError),
+    bad(P.mp_neuron, "activation", [1.0, 0.0], P.AND_W, 1.0, "relu6"),
+    bad(P.mp_neuron, "activation", [1.0, 0.0], P.AND_W, 1.0, 3, error=TypeError),
+    bad(P.truth_table, "w", (1.0, 1.0, 1.0), 1.0),
+    bad(P.truth_table, "w", (1.0, np.nan), 1.0),
+    bad(P.truth_table, "theta", P.AND_W, None, error=TypeError),
+    bad(P.truth_table, "activation", P.AND_W, 1.0, "tanh"),
+    bad(P.add_dummy_input, "X", np.zeros(4)),
+    bad(P.add_dummy_input, "X", np.zeros((2, 0))),
+    bad(P.add_dummy_input, "X", X_NAN),
+    bad(P.perceptron_train, "X", np.zeros((2, 0)), np.zeros(0)),
+    bad(P.perceptron_train, "X", X_NAN, TRUTH["AND"]),
+    bad(P.perceptron_train, "X", np.zeros(4), TRUTH["AND"]),
+    bad(P.perceptron_train, "y", B, [0, 1, 2, 1]),
+    bad(P.perceptron_train, "y", B, [0, 1, 1]),
+    bad(P.perceptron_train, "y", B, np.zeros((4, 1))),
+    bad(P.perceptron_train, "epochs", B, TRUTH["AND"], epochs=0),
+    bad(P.perceptron_train, "epochs", B, TRUTH["AND"], epochs=2.5, error=TypeError),
+    bad(P.perceptron_train, "learning_rate", B, TRUTH["AND"], learning_rate=-1.0),
+    bad(P.perceptron_train, "w0", B, TRUTH["AND"], w0=[0.0, 0.0]),
+    bad(P.perceptron_train, "w0", B, TRUTH["AND"], w0=[0.0, np.nan, 0.0]),
+    bad(P.perceptron_predict, "w", B, [1.0, 1.0, 1.0], 1.0),
+    bad(P.perceptron_predict, "X", np.zeros(4), [1.0], 1.0),
+    bad(P.perceptron_predict, "theta", B, [1.0, 1.0], np.inf),
+    bad(P.xor_network, "X", np.zeros((3, 4))),
+    bad(P.xor_network, "X", X_NAN),
+    bad(P.xor_network, "X", B, W1=np.ones((2, 3))),
+    bad(P.xor_network, "W1", B, W1=np.ones(2)),
+    bad(P.xor_network, "theta1", B, theta1=[0.5]),
+    bad(P.xor_network, "w2", B, w2=[1.0, np.nan]),
+    bad(P.xor_network, "theta2", B, theta2=np.nan),
+]
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
+def test_bad_input_is_refused_by_name(case):
+    assert_refused(case)
