@@ -10,6 +10,8 @@ float64 arrays as they are and turns everything else numeric (ints, bools,
 lists) into float64; :func:`common_float` picks the dtype for a computation
 from several arrays (float32 only when all of them are float32).
 """
+import functools
+import inspect
 import numbers
 
 import numpy as np
@@ -216,3 +218,25 @@ def check_parameters(name, parameters, shapes, source=""):
         out[key] = arr
     return out
 
+
+
+def checked_by(check):
+    """Decorator: run ``check`` on the arguments, then the function's body.
+
+    ``check(**arguments)`` raises on bad input and returns the arguments,
+    converted (arrays as float ndarrays). The decorated function keeps its
+    name, signature and docstring; its body alone, without the checks, is
+    ``function.unchecked``, for loops whose input was checked once before.
+    """
+    def decorate(kernel):
+        signature = inspect.signature(kernel)
+
+        @functools.wraps(kernel)
+        def public(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return kernel(**check(**bound.arguments))
+
+        public.unchecked = kernel
+        return public
+    return decorate

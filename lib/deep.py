@@ -29,7 +29,7 @@ from lib._checks import (as_float, check_choice, check_labels, check_parameters,
                          make_rng)
 from lib.activations import ACTIVATIONS, get_activation
 from lib.losses import cost as _cross_entropy_cost
-from lib.nn import _checked_by
+from lib._checks import checked_by
 
 INITIALISATIONS = ("he", "xavier", "small", "zeros")
 """He: std sqrt(2/n^[l-1]) (He et al. 2015); Xavier: sqrt(1/n^[l-1]) (Glorot & Bengio 2010);
@@ -217,7 +217,7 @@ def initialize_deep(layer_dims, seed=0, init="he", bias_std=0.0):
 
 
 # --------------------------------------------------------------------- one layer
-@_checked_by(_check_layer_forward)
+@checked_by(_check_layer_forward)
 def layer_forward(A_prev, W, b, activation="relu"):
     r"""One layer: :math:`Z = W A_{prev} + b`, :math:`A = g(Z)`.
 
@@ -236,7 +236,7 @@ def layer_forward(A_prev, W, b, activation="relu"):
     return g(Z), (A_prev, W, Z, activation)
 
 
-@_checked_by(_check_layer_backward)
+@checked_by(_check_layer_backward)
 def layer_backward(dA, cache):
     r"""Backward through one layer: the chain rule, nothing else.
 
@@ -265,7 +265,7 @@ def layer_backward(dA, cache):
 
 
 # --------------------------------------------------------------------- the network
-@_checked_by(_check_deep_forward)
+@checked_by(_check_deep_forward)
 def deep_forward(X, parameters, activation="relu", output_activation="sigmoid"):
     """The forward pass of the L-layer network: :func:`layer_forward` for l = 1 … L.
 
@@ -289,7 +289,7 @@ def deep_forward(X, parameters, activation="relu", output_activation="sigmoid"):
     return A, caches
 
 
-@_checked_by(_check_deep_backward)
+@checked_by(_check_deep_backward)
 def deep_backward(dAL, caches):
     r"""The backward pass of the L-layer network: :func:`layer_backward` for l = L … 1.
 
@@ -309,7 +309,7 @@ def deep_backward(dAL, caches):
     return grads
 
 
-@_checked_by(_check_deep_cost)
+@checked_by(_check_deep_cost)
 def deep_cost(AL, Y):
     r"""Mean cross-entropy :math:`J = -\frac1m\sum_i \big(y^{(i)}\log a^{[L](i)} + (1 - y^{(i)})\log(1 - a^{[L](i)})\big)`.
 
@@ -323,7 +323,7 @@ def deep_cost(AL, Y):
     return _cross_entropy_cost(AL, Y)
 
 
-@_checked_by(_check_model)
+@checked_by(_check_model)
 def deep_model(X, Y, layer_dims, num_iterations=2000, learning_rate=0.1, seed=0, init="he",
                activation="relu", record_every=100):
     r"""Train the L-layer network (sigmoid output, cross-entropy) by batch gradient descent.
@@ -359,7 +359,7 @@ def deep_model(X, Y, layer_dims, num_iterations=2000, learning_rate=0.1, seed=0,
     return parameters, costs
 
 
-@_checked_by(_check_predict)
+@checked_by(_check_predict)
 def deep_predict(parameters, X, activation="relu"):
     """Labels 0/1: 1 where the output probability exceeds 0.5.
 
@@ -374,7 +374,7 @@ def deep_predict(parameters, X, activation="relu"):
 
 
 # --------------------------------------------------------------------- looking inside
-@_checked_by(_check_hidden)
+@checked_by(_check_hidden)
 def hidden_preactivations(X, parameters, activation="relu"):
     """The hidden layers' pre-activations.
 
@@ -388,7 +388,7 @@ def hidden_preactivations(X, parameters, activation="relu"):
     return [Z for _, _, Z, _ in caches[:-1]]
 
 
-@_checked_by(_check_relu_network)
+@checked_by(_check_relu_network)
 def active_fraction(X, parameters):
     r"""Share of active ReLU units in each hidden layer: the mean of :math:`[Z^{[l]} > 0]`.
 
@@ -403,7 +403,7 @@ def active_fraction(X, parameters):
     return np.array([np.mean(Z > 0) for Z in Zs], dtype=X.dtype)
 
 
-@_checked_by(_check_relu_network)
+@checked_by(_check_relu_network)
 def active_path_fraction(X, parameters):
     r"""Share of input-to-output paths that stay active up to each hidden layer.
 
@@ -426,7 +426,7 @@ def active_path_fraction(X, parameters):
     return np.mean(np.cumprod(per_example, axis=0), axis=1).astype(X.dtype)
 
 
-@_checked_by(_check_relu_network)
+@checked_by(_check_relu_network)
 def dead_fraction(X, parameters):
     """Share of units in each hidden layer that are inactive on *every* example of X.
 

@@ -22,7 +22,7 @@ examples and the n_x features (§2.6) are :func:`propagate_loop`; the tests
 check the two agree.
 
 Every public function checks its input once, at the edge (the
-``@_checked_by(...)`` line above it, which names the argument at fault); its
+``@checked_by(...)`` line above it, which names the argument at fault); its
 body, the maths, is also reachable unchecked as ``function.unchecked``, which
 is what the training loops call on every step.
 """
@@ -31,7 +31,7 @@ import numpy as np
 from lib._checks import (as_float, check_labels, check_positive, check_positive_int, check_range,
                          check_shape, common_float)
 from lib.activations import get_activation
-from lib.nn import _checked_by
+from lib._checks import checked_by
 
 sigmoid, _ = get_activation("sigmoid")   # σ without input checks: the functions below check theirs first
 
@@ -138,7 +138,7 @@ def _check_model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning
 
 
 # ------------------------------------------------------------------ the model
-@_checked_by(_check_initialize)
+@checked_by(_check_initialize)
 def initialize_with_zeros(dim, dtype=np.float64):
     """Start gradient descent at zero: w = 0 of shape (dim, 1), b = 0.0.
 
@@ -155,7 +155,7 @@ def initialize_with_zeros(dim, dtype=np.float64):
     return np.zeros((dim, 1), dtype=dtype), 0.0
 
 
-@_checked_by(_check_data)
+@checked_by(_check_data)
 def propagate(w, b, X, Y):
     r"""Forward and backward pass over all m examples at once (vectorised).
 
@@ -186,7 +186,7 @@ def propagate(w, b, X, Y):
     return {"dw": dw, "db": db}, cost
 
 
-@_checked_by(_check_data)
+@checked_by(_check_data)
 def propagate_loop(w, b, X, Y):
     r"""The same forward and backward pass as :func:`propagate`, with explicit loops.
 
@@ -228,7 +228,7 @@ def propagate_loop(w, b, X, Y):
     return {"dw": dw, "db": db}, J / m
 
 
-@_checked_by(_check_training)
+@checked_by(_check_training)
 def optimize(w, b, X, Y, num_iterations, learning_rate, print_cost=False, record_every=100):
     r"""Gradient descent: repeat :math:`w := w - \alpha\,dw`, :math:`b := b - \alpha\,db`.
 
@@ -263,7 +263,7 @@ def optimize(w, b, X, Y, num_iterations, learning_rate, print_cost=False, record
     return {"w": w, "b": b}, grads, costs
 
 
-@_checked_by(_check_descent_path)
+@checked_by(_check_descent_path)
 def descent_path(w, b, X, Y, num_iterations, learning_rate, record_every=1):
     r"""The iterates of gradient descent, to draw its path or to watch a model learn.
 
@@ -294,7 +294,7 @@ def descent_path(w, b, X, Y, num_iterations, learning_rate, record_every=1):
     return np.array(ws), np.array(bs, dtype=X.dtype), np.array(costs, dtype=X.dtype)
 
 
-@_checked_by(_check_predict)
+@checked_by(_check_predict)
 def predict_proba(w, b, X):
     r""":math:`\hat Y = A = \sigma(w^T X + b)`, the probability that y = 1.
 
@@ -306,7 +306,7 @@ def predict_proba(w, b, X):
     return sigmoid(w.T @ X + b)
 
 
-@_checked_by(_check_predict)
+@checked_by(_check_predict)
 def predict(w, b, X):
     r"""Labels :math:`\hat y^{(i)} = 1` where :math:`a^{(i)} > 0.5`, else 0.
 
@@ -320,7 +320,7 @@ def predict(w, b, X):
     return (A > 0.5).astype(X.dtype)
 
 
-@_checked_by(_check_accuracy)
+@checked_by(_check_accuracy)
 def accuracy(Y_pred, Y):
     """Share of the m columns where the predicted label equals the true one, a float in [0, 1].
 
@@ -329,7 +329,7 @@ def accuracy(Y_pred, Y):
     return float(np.mean(Y_pred == Y))
 
 
-@_checked_by(_check_model)
+@checked_by(_check_model)
 def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5,
           print_cost=False, record_every=100):
     """Train logistic regression from zeros and report it on the training and test sets.

@@ -14,7 +14,7 @@ Shapes follow the book: X is (n_x, m), one column per example; a layer's
 weights W are (n[l], n[l-1]) and its biases b are (n[l], 1).
 
 Every public function checks its input once, at the edge (the
-``@_checked_by(...)`` line above it, which names the argument at fault: a
+``@checked_by(...)`` line above it, which names the argument at fault: a
 shape that does not fit, NaN or infinity, an unknown activation); its body is
 the maths, also reachable unchecked as ``function.unchecked``. float32 in
 gives float32 out.
@@ -24,7 +24,7 @@ import numpy as np
 from lib._checks import (as_float, check_choice, check_positive_int, check_range, check_seed,
                          check_shape, common_float, make_rng)
 from lib.activations import get_activation
-from lib.nn import _checked_by
+from lib._checks import checked_by
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky_relu", "step", "linear")
 """The activations g a neuron may use, by name."""
@@ -125,7 +125,7 @@ def _check_mse(A, Y):
 
 
 # ---------------------------------------------------------------- one neuron
-@_checked_by(_check_neuron)
+@checked_by(_check_neuron)
 def neuron_forward(X, w, b, g="relu"):
     r"""One neuron on m examples: :math:`a = g(w^T X + b)`.
 
@@ -142,7 +142,7 @@ def neuron_forward(X, w, b, g="relu"):
     return g(w.T @ X + b)          # (1, n_x) @ (n_x, m) -> (1, m)
 
 
-@_checked_by(_check_relu_neuron)
+@checked_by(_check_relu_neuron)
 def relu_neuron(X, w, b):
     r"""The ReLU neuron of the housing example: :math:`a = \max(0, w^T X + b)`.
 
@@ -155,7 +155,7 @@ def relu_neuron(X, w, b):
     return neuron_forward.unchecked(X, w, b, "relu")
 
 
-@_checked_by(_check_housing)
+@checked_by(_check_housing)
 def make_housing(m=60, noise=15.0, seed=0):
     r"""House sizes and prices that follow one ReLU neuron, plus noise.
 
@@ -178,7 +178,7 @@ def make_housing(m=60, noise=15.0, seed=0):
     return size[None, :], price[None, :]
 
 
-@_checked_by(_check_fit)
+@checked_by(_check_fit)
 def fit_relu_neuron(X, Y, n_knots=400):
     r"""Least-squares fit of a one-input ReLU neuron :math:`\hat y = \max(0, w x + b)`, w ≥ 0.
 
@@ -211,7 +211,7 @@ def fit_relu_neuron(X, Y, n_knots=400):
     return np.array([[w]], dtype=X.dtype), float(b)
 
 
-@_checked_by(_check_features)
+@checked_by(_check_features)
 def make_housing_features(m=200, seed=0):
     r"""Houses described by four inputs: size, bedrooms, zip code and the area's wealth.
 
@@ -234,7 +234,7 @@ def make_housing_features(m=200, seed=0):
 
 
 # ---------------------------------------------------------- neurons stacked
-@_checked_by(_check_layer)
+@checked_by(_check_layer)
 def layer_forward(A_prev, W, b, g="relu"):
     r"""One layer of neurons on m examples: :math:`A = g(W A_{prev} + b)`.
 
@@ -252,7 +252,7 @@ def layer_forward(A_prev, W, b, g="relu"):
     return g(W @ A_prev + b)       # (n[l], n[l-1]) @ (n[l-1], m) -> (n[l], m)
 
 
-@_checked_by(_check_stacked)
+@checked_by(_check_stacked)
 def stacked_forward(X, layers, g="relu"):
     r"""Neurons stacked into a network: apply :func:`layer_forward` layer after layer.
 
@@ -272,7 +272,7 @@ def stacked_forward(X, layers, g="relu"):
     return activations
 
 
-@_checked_by(_check_layer)
+@checked_by(_check_layer)
 def loop_layer_forward(A_prev, W, b, g="relu"):
     """:func:`layer_forward` with explicit loops over neurons and examples (same result).
 
@@ -287,7 +287,7 @@ def loop_layer_forward(A_prev, W, b, g="relu"):
     return out
 
 
-@_checked_by(_check_mse)
+@checked_by(_check_mse)
 def mean_squared_error(A, Y):
     r"""Mean of :math:`(a - y)^2` over all entries, a float.
 

@@ -19,16 +19,14 @@ the same numbers one example (or one neuron) at a time; the chapter and the
 benchmark compare them with the vectorised forms.
 
 Every public function checks its input once, at the edge (the
-``@_checked_by(...)`` line above it); its body, the maths, is also reachable
+``@checked_by(...)`` line above it); its body, the maths, is also reachable
 unchecked as ``function.unchecked``, which is what the training loop
 :func:`nn_model` calls on every step.
 """
-import functools
-import inspect
 
 import numpy as np
 
-from lib._checks import (as_float, check_labels, check_parameters, check_positive,
+from lib._checks import (as_float, check_labels, check_parameters, check_positive, checked_by,
                          check_positive_int, check_probabilities, check_seed, check_shape, make_rng)
 from lib.activations import get_activation
 from lib.losses import cost as _cross_entropy_cost
@@ -36,28 +34,6 @@ from lib.losses import cost as _cross_entropy_cost
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2")
 
 sigmoid, _ = get_activation("sigmoid")   # σ without input checks: the functions below check theirs first
-
-
-def _checked_by(check):
-    """Decorator: run ``check`` on the arguments, then the function's body.
-
-    ``check(**arguments)`` raises on bad input and returns the arguments,
-    converted (arrays as float ndarrays). The decorated function keeps its
-    name, signature and docstring; its body alone, without the checks, is
-    ``function.unchecked``, for loops whose input was checked once before.
-    """
-    def decorate(kernel):
-        signature = inspect.signature(kernel)
-
-        @functools.wraps(kernel)
-        def public(*args, **kwargs):
-            bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
-            return kernel(**check(**bound.arguments))
-
-        public.unchecked = kernel
-        return public
-    return decorate
 
 
 # --------------------------------------------------------------------- checks
@@ -217,7 +193,7 @@ def initialize_parameters_constant(n_x, n_h, n_y, value=0.0):
             "W2": np.full((n_y, n_h), float(value)), "b2": np.zeros((n_y, 1))}
 
 
-@_checked_by(_check_forward)
+@checked_by(_check_forward)
 def forward_propagation(X, parameters):
     r"""The forward pass for all m examples at once.
 
@@ -240,7 +216,7 @@ def forward_propagation(X, parameters):
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
-@_checked_by(_check_cost)
+@checked_by(_check_cost)
 def compute_cost(A2, Y):
     r"""Cross-entropy cost :math:`J = -\frac1m \sum_i \big(y^{(i)}\log a^{[2](i)} + (1-y^{(i)})\log(1-a^{[2](i)})\big)`.
 
@@ -255,7 +231,7 @@ def compute_cost(A2, Y):
     return _cross_entropy_cost(A2, Y)
 
 
-@_checked_by(_check_backward)
+@checked_by(_check_backward)
 def backward_propagation(parameters, cache, X, Y):
     r"""Backpropagation through the two layers, for all m examples at once.
 
@@ -291,7 +267,7 @@ def backward_propagation(parameters, cache, X, Y):
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
 
-@_checked_by(_check_update)
+@checked_by(_check_update)
 def update_parameters(parameters, grads, learning_rate=1.2):
     r"""One gradient-descent step, :math:`\theta := \theta - \alpha\, d\theta` for each parameter.
 
@@ -305,7 +281,7 @@ def update_parameters(parameters, grads, learning_rate=1.2):
     return {name: parameters[name] - learning_rate * grads["d" + name] for name in PARAMETER_NAMES}
 
 
-@_checked_by(_check_model)
+@checked_by(_check_model)
 def nn_model(X, Y, n_h=4, num_iterations=10000, learning_rate=1.2, seed=3,
              parameters=None, record_every=100):
     """Train the two-layer network by batch gradient descent.
@@ -337,7 +313,7 @@ def nn_model(X, Y, n_h=4, num_iterations=10000, learning_rate=1.2, seed=3,
     return parameters, costs
 
 
-@_checked_by(_check_forward)
+@checked_by(_check_forward)
 def predict(parameters, X):
     """Labels from the trained network: 1 where :math:`A^{[2]} > 0.5`, else 0.
 
@@ -352,7 +328,7 @@ def predict(parameters, X):
 
 
 # ------------------------------------------------ one example / one neuron at a time
-@_checked_by(_check_one_example)
+@checked_by(_check_one_example)
 def neuron_by_neuron_output(x, parameters):
     r"""The network's output for one example, computed one neuron at a time.
 
@@ -377,7 +353,7 @@ def neuron_by_neuron_output(x, parameters):
     return a1, a2
 
 
-@_checked_by(_check_forward)
+@checked_by(_check_forward)
 def forward_propagation_loop(X, parameters):
     """The forward pass with a Python loop over the m examples.
 
@@ -396,7 +372,7 @@ def forward_propagation_loop(X, parameters):
     return A2
 
 
-@_checked_by(_check_gradients)
+@checked_by(_check_gradients)
 def backward_propagation_loop(parameters, X, Y):
     r"""The gradients of the cost with a Python loop over the m examples.
 
@@ -428,7 +404,7 @@ def backward_propagation_loop(parameters, X, Y):
     return grads
 
 
-@_checked_by(_check_step)
+@checked_by(_check_step)
 def train_step(parameters, X, Y, learning_rate=1.2):
     """One vectorised gradient step on all m examples.
 
@@ -443,7 +419,7 @@ def train_step(parameters, X, Y, learning_rate=1.2):
     return update_parameters.unchecked(parameters, grads, learning_rate)
 
 
-@_checked_by(_check_step)
+@checked_by(_check_step)
 def train_step_loop(parameters, X, Y, learning_rate=1.2):
     """The same step as :func:`train_step`, its gradients computed one example at a time.
 

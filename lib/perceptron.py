@@ -13,7 +13,7 @@ perceptron rule :math:`w_i \leftarrow w_i + \eta (y - \hat y) x_i`
 (n, m), one column per example.
 
 Every public function checks its input once, at the edge (the
-``@_checked_by(...)`` line above it, which names the argument at fault); its
+``@checked_by(...)`` line above it, which names the argument at fault); its
 body is also reachable unchecked as ``function.unchecked``. The neurons
 compute in the dtype of their inputs x or X (float32 kept), the weights cast to it.
 """
@@ -24,7 +24,7 @@ import numpy as np
 from lib._checks import (as_float, check_choice, check_labels, check_positive, check_positive_int,
                          check_range, check_shape)
 from lib.activations import get_activation
-from lib.nn import _checked_by
+from lib._checks import checked_by
 
 # The source's weights (§3.3), exactly: y = step(w1 x1 + w2 x2 - θ).
 AND_W = (1.0, 1.0)
@@ -94,7 +94,7 @@ def _check_X(X):
     return {"X": as_float("X", X, ndim=2, meaning="(n, m)")}
 
 
-def _check_train(X, y, learning_rate=0.1, epochs=100, w0=None):
+def _check_train(X, y, learning_rate=0.1, num_epochs=100, w0=None):
     X = as_float("X", X, ndim=2, meaning="(n, m), one example per column")
     n, m = X.shape
     y = as_float("y", y, meaning="(m,) or (1, m)")
@@ -105,7 +105,7 @@ def _check_train(X, y, learning_rate=0.1, epochs=100, w0=None):
         w0 = _check_weights("w0", w0, n + 1, meaning=f"({n + 1},) = [w, theta]")
     return {"X": X, "y": y.astype(X.dtype, copy=False),
             "learning_rate": float(check_positive("learning_rate", learning_rate)),
-            "epochs": check_positive_int("epochs", epochs),
+            "num_epochs": check_positive_int("num_epochs", num_epochs),
             "w0": None if w0 is None else w0.astype(X.dtype, copy=False)}
 
 
@@ -127,7 +127,7 @@ def _check_xor(X, W1, theta1, w2, theta2):
 
 
 # ----------------------------------------------------------- the M-P neuron
-@_checked_by(_check_mp_neuron)
+@checked_by(_check_mp_neuron)
 def mp_neuron(x, w, theta, activation="step"):
     r"""The M-P neuron: :math:`y = f(\sum_i w_i x_i - \theta)`.
 
@@ -145,7 +145,7 @@ def mp_neuron(x, w, theta, activation="step"):
     return float(y) if x.ndim == 1 else np.asarray(y, dtype=x.dtype)
 
 
-@_checked_by(_check_truth_table)
+@checked_by(_check_truth_table)
 def truth_table(w, theta, activation="step"):
     """The neuron's outputs on the four binary inputs of :data:`BINARY_INPUTS`.
 
@@ -159,7 +159,7 @@ def truth_table(w, theta, activation="step"):
     return mp_neuron.unchecked(BINARY_INPUTS.astype(w.dtype), w, theta, activation)
 
 
-@_checked_by(_check_X)
+@checked_by(_check_X)
 def add_dummy_input(X):
     r"""Append the dummy input −1.0 as a last row: (n, m) → (n + 1, m), X's dtype kept.
 
@@ -176,22 +176,22 @@ class PerceptronResult:
     Attributes:
         w: (n,) learned weights. theta: the learned threshold (= w_{n+1}).
         converged: True when an epoch made no mistake.
-        epochs: epochs run. errors: mistakes in each epoch (epochs,).
-        history: (epochs + 1, n + 1) the extended weights [w, θ] before
+        num_epochs: epochs run. errors: mistakes in each epoch (num_epochs,).
+        history: (num_epochs + 1, n + 1) the extended weights [w, θ] before
             training and after each epoch.
         message: a sentence saying what happened.
     """
     w: np.ndarray
     theta: float
     converged: bool
-    epochs: int
+    num_epochs: int
     errors: np.ndarray
     history: np.ndarray = field(repr=False)
     message: str = ""
 
 
-@_checked_by(_check_train)
-def perceptron_train(X, y, learning_rate=0.1, epochs=100, w0=None):
+@checked_by(_check_train)
+def perceptron_train(X, y, learning_rate=0.1, num_epochs=100, w0=None):
     r"""Rosenblatt's perceptron rule, in the dummy-input form.
 
     With :math:`\hat x = [x; -1]` and :math:`\hat w = [w; \theta]`, each
@@ -199,12 +199,12 @@ def perceptron_train(X, y, learning_rate=0.1, epochs=100, w0=None):
     the update :math:`\hat w \leftarrow \hat w + \eta (y - \hat y) \hat x`,
     which changes nothing when the prediction is right. Training stops after
     the first epoch without a mistake (the data are then split by the line)
-    or after ``epochs`` epochs: on data that no line can split, such as
+    or after ``num_epochs`` epochs: on data that no line can split, such as
     XOR, it reports ``converged=False`` instead of looping for ever.
 
     Args:
         X: (n, m) inputs, one example per column (m >= 1). y: (m,) or (1, m) labels 0/1.
-        learning_rate: η > 0. epochs: the most passes over the data (>= 1).
+        learning_rate: η > 0. num_epochs: the most passes over the data (>= 1).
         w0: (n + 1,) starting [w, θ]; zeros when None.
 
     Returns:
@@ -215,7 +215,7 @@ def perceptron_train(X, y, learning_rate=0.1, epochs=100, w0=None):
     w_hat = np.zeros(n + 1, dtype=X.dtype) if w0 is None else w0.copy()
     history, errors = [w_hat.copy()], []
     converged = False
-    for _ in range(epochs):
+    for _ in range(num_epochs):
         mistakes = 0
         for i in range(m):
             y_hat = _step(w_hat @ X_hat[:, i])
@@ -230,13 +230,13 @@ def perceptron_train(X, y, learning_rate=0.1, epochs=100, w0=None):
     run = len(errors)
     plural = "" if run == 1 else "s"
     message = (f"converged after {run} epoch{plural} (epoch {run} made no mistake)" if converged else
-               f"did not converge: still {errors[-1]} mistakes in epoch {run} of {epochs}")
+               f"did not converge: still {errors[-1]} mistakes in epoch {run} of {num_epochs}")
     return PerceptronResult(w=w_hat[:n].copy(), theta=float(w_hat[n]), converged=converged,
-                            epochs=run, errors=np.array(errors), history=np.array(history),
+                            num_epochs=run, errors=np.array(errors), history=np.array(history),
                             message=message)
 
 
-@_checked_by(_check_predict)
+@checked_by(_check_predict)
 def perceptron_predict(X, w, theta):
     """Labels :math:`\\mathrm{step}(w^T x - \\theta)` for X (n, m), w (n,); returns (m,) of 0.0 / 1.0."""
     return mp_neuron.unchecked(X, w, theta, "step")
@@ -254,7 +254,7 @@ XOR_THETA2 = 1.5
 """… with threshold 1.5: both must fire."""
 
 
-@_checked_by(_check_xor)
+@checked_by(_check_xor)
 def xor_network(X, W1=XOR_W1, theta1=XOR_THETA1, w2=XOR_W2, theta2=XOR_THETA2):
     r"""Two layers of M-P neurons: :math:`h = \mathrm{step}(W_1 x - \theta_1)`, :math:`y = \mathrm{step}(w_2^T h - \theta_2)`.
 

@@ -38,23 +38,23 @@ def test_sigmoid_activation_and_dummy_input():
 
 @pytest.mark.parametrize("gate", ["AND", "OR"])
 def test_perceptron_learns_and_or(gate):
-    r = P.perceptron_train(P.BINARY_INPUTS, TRUTH[gate], learning_rate=0.1, epochs=50)
+    r = P.perceptron_train(P.BINARY_INPUTS, TRUTH[gate], learning_rate=0.1, num_epochs=50)
     assert r.converged and r.errors[-1] == 0 and "converged" in r.message
     assert np.array_equal(P.perceptron_predict(P.BINARY_INPUTS, r.w, r.theta), TRUTH[gate])
-    assert r.history.shape == (r.epochs + 1, 3)
+    assert r.history.shape == (r.num_epochs + 1, 3)
     assert np.allclose(r.history[-1], [*r.w, r.theta])
 
 
 def test_perceptron_on_separable_blobs():
     X, Y = make_blobs(100, centers=((-2, -2), (2, 2)), std=0.5, seed=0)
-    r = P.perceptron_train(X, Y, learning_rate=0.5, epochs=100)
+    r = P.perceptron_train(X, Y, learning_rate=0.5, num_epochs=100)
     assert r.converged
     assert np.array_equal(P.perceptron_predict(X, r.w, r.theta), Y[0])
 
 
 def test_perceptron_fails_on_xor_and_stops():
-    r = P.perceptron_train(P.BINARY_INPUTS, XOR, learning_rate=0.1, epochs=30)
-    assert not r.converged and r.epochs == 30 and len(r.errors) == 30
+    r = P.perceptron_train(P.BINARY_INPUTS, XOR, learning_rate=0.1, num_epochs=30)
+    assert not r.converged and r.num_epochs == 30 and len(r.errors) == 30
     assert "did not converge" in r.message
     assert np.all(r.errors > 0)
     assert not np.array_equal(P.perceptron_predict(P.BINARY_INPUTS, r.w, r.theta), XOR)
@@ -85,7 +85,7 @@ def test_float32_in_float32_out():
     assert P.mp_neuron(X32, P.AND_W, P.AND_THETA, "sigmoid").dtype == np.float32
     assert P.truth_table(w32, P.AND_THETA).dtype == np.float32
     assert P.add_dummy_input(X32).dtype == np.float32
-    r = P.perceptron_train(X32, TRUTH["AND"], epochs=50)
+    r = P.perceptron_train(X32, TRUTH["AND"], num_epochs=50)
     assert r.converged and r.w.dtype == r.history.dtype == np.float32
     assert P.perceptron_predict(X32, r.w, r.theta).dtype == np.float32
     y, H = P.xor_network(X32)
@@ -124,8 +124,8 @@ BAD_INPUTS = [
     bad(P.perceptron_train, "y", B, [0, 1, 2, 1]),
     bad(P.perceptron_train, "y", B, [0, 1, 1]),
     bad(P.perceptron_train, "y", B, np.zeros((4, 1))),
-    bad(P.perceptron_train, "epochs", B, TRUTH["AND"], epochs=0),
-    bad(P.perceptron_train, "epochs", B, TRUTH["AND"], epochs=2.5, error=TypeError),
+    bad(P.perceptron_train, "num_epochs", B, TRUTH["AND"], num_epochs=0),
+    bad(P.perceptron_train, "num_epochs", B, TRUTH["AND"], num_epochs=2.5, error=TypeError),
     bad(P.perceptron_train, "learning_rate", B, TRUTH["AND"], learning_rate=-1.0),
     bad(P.perceptron_train, "w0", B, TRUTH["AND"], w0=[0.0, 0.0]),
     bad(P.perceptron_train, "w0", B, TRUTH["AND"], w0=[0.0, np.nan, 0.0]),
