@@ -69,7 +69,7 @@ def common_float(*arrays):
 
 def check_finite(name, arr):
     """Raise if ``arr`` holds NaN or infinity."""
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise ValueError(f"{name}: contains NaN or infinity")
     return arr
 

@@ -11,15 +11,15 @@ Day/month order: every numeric format is day first (``03/05/1979`` is the
 
 The model reads characters: :func:`encode_inputs` turns strings into indices
 of :data:`INPUT_VOCAB` (lower-cased, padded to ``T_x`` with ``<pad>``),
-:func:`one_hot` into the ``(n_x, m, T_x)`` sequences of the book's notation,
-and :func:`decode_outputs` turns the model's indices back into strings.
+:func:`lib.text.one_hot_sequences` turns indices into the ``(n_x, m, T_x)``
+sequences of the book's notation, and :func:`decode_outputs` turns the
+model's indices back into strings.
 """
 import datetime
 
 import numpy as np
 
-from lib._checks import check_positive_int
-from lib.text import one_hot_sequences
+from lib._checks import as_indices, check_positive_int, check_seed
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july",
           "august", "september", "october", "november", "december"]
@@ -82,17 +82,33 @@ def make_dates(m, seed=0, formats=None):
 
     Args:
         m: number of pairs (an integer ≥ 1).
-        seed: seed of the generator; the same seed gives the same list.
+        seed: an int ≥ 0 (the same seed gives the same list) or None.
         formats: names from :data:`FORMATS` to use (default: all of them).
 
     Returns:
         list of ``m`` tuples ``(human, machine)``, e.g. ``("3 May 1979", "1979-05-03")``.
     """
     m = check_positive_int("m", m)
-    names = list(FORMATS) if formats is None else list(formats)
+    return _make_dates(m, check_seed(seed), _check_formats(formats))
+
+
+def _check_formats(formats):
+    if formats is None:
+        return list(FORMATS)
+    if isinstance(formats, str) or not hasattr(formats, "__iter__"):
+        raise TypeError(f"formats: expected a list of names from FORMATS, got {type(formats).__name__}")
+    names = list(formats)
+    if not names:
+        raise ValueError("formats: expected at least one name from FORMATS, got none")
     for name in names:
         if name not in FORMATS:
-            raise ValueError(f"formats: unknown format {name!r}; expected names from FORMATS")
+            raise ValueError(f"formats: unknown format {name!r}; expected names from FORMATS: "
+                             f"{', '.join(FORMATS)}")
+    return names
+
+
+def _make_dates(m, seed, names):
+    """The pairs of :func:`make_dates` (unchecked); ``seed`` anything ``default_rng`` takes."""
     rng = np.random.default_rng(seed)
     span = LAST_DAY.toordinal() - FIRST_DAY.toordinal() + 1
     days = rng.integers(span, size=m) + FIRST_DAY.toordinal()
@@ -112,7 +128,7 @@ def load_dates(n_train=10000, n_val=1000, n_test=1000, seed=0):
 
     Args:
         n_train, n_val, n_test: sizes of the three splits (integers ≥ 1).
-        seed: the generator's seed.
+        seed: the generator's seed, an int ≥ 0 or None.
 
     Returns:
         dict with keys ``"train"``, ``"val"``, ``"test"``, each a list of
@@ -120,10 +136,13 @@ def load_dates(n_train=10000, n_val=1000, n_test=1000, seed=0):
     """
     sizes = [check_positive_int(n, v) for n, v in
              (("n_train", n_train), ("n_val", n_val), ("n_test", n_test))]
+    seed = check_seed(seed)
+    if seed is None:                                 # fresh entropy, then reproducible rounds
+        seed = int(np.random.SeedSequence().entropy)
     total = sum(sizes)
     seen, pairs, round_ = set(), [], 0
     while len(pairs) < total:
-        for human, machine in make_dates(total, seed=[seed, round_]):
+        for human, machine in _make_dates(total, [seed, round_], list(FORMATS)):
             if human not in seen:
                 seen.add(human)
                 pairs.append((human, machine))
@@ -148,15 +167,14 @@ def encode_inputs(strings, T_x=T_X):
         ValueError naming ``strings`` when one is longer than ``T_x`` or holds a
         character outside :data:`INPUT_VOCAB`.
     """
-    if isinstance(strings, str):
-        strings = [strings]
+    strings = _string_list(strings)
     T_x = check_positive_int("T_x", T_x)
     indices = np.zeros((len(strings), T_x), dtype=np.int64)
     mask = np.zeros((len(strings), T_x), dtype=bool)
     for i, text in enumerate(strings):
-        if not isinstance(text, str):
-            raise ValueError(f"strings: expected str items, got {type(text).__name__} at {i}")
         low = text.lower()
+        if not low:
+            raise ValueError(f"strings: item {i} is empty; expected at least one character")
         if len(low) > T_x:
             raise ValueError(f"strings: {text!r} has {len(low)} characters, longer than the "
                              f"input length T_x = {T_x}")
@@ -168,10 +186,31 @@ def encode_inputs(strings, T_x=T_X):
     return indices, mask
 
 
-def encode_outputs(strings):
-    """Indices (m, T_y) of machine dates ``YYYY-MM-DD`` in :data:`OUTPUT_VOCAB`."""
+def _string_list(strings):
+    """One string or a non-empty list of strings, as a list; refused by name otherwise."""
     if isinstance(strings, str):
-        strings = [strings]
+        return [strings]
+    if not isinstance(strings, (list, tuple)):
+        raise TypeError(f"strings: expected a str or a list of str, got {type(strings).__name__}")
+    if not strings:
+        raise ValueError("strings: expected at least one string, got an empty list")
+    for i, text in enumerate(strings):
+        if not isinstance(text, str):
+            raise TypeError(f"strings: expected str items, got {type(text).__name__} at {i}")
+    return list(strings)
+
+
+def encode_outputs(strings):
+    """Indices (m, T_y) of machine dates ``YYYY-MM-DD`` in :data:`OUTPUT_VOCAB`.
+
+    Args:
+        strings: a string or a list of ``m`` strings, each 10 characters of
+            digits and dashes.
+
+    Returns:
+        int array (m, T_y) of :data:`OUTPUT_VOCAB` indices.
+    """
+    strings = _string_list(strings)
     out = np.zeros((len(strings), T_Y), dtype=np.int64)
     for i, text in enumerate(strings):
         if len(text) != T_Y or any(c not in _OUT_INDEX for c in text):
@@ -182,18 +221,20 @@ def encode_outputs(strings):
 
 
 def decode_outputs(indices):
-    """Strings from output indices: (m, T_y) → list of m strings (a (T_y,) row → one string)."""
-    indices = np.asarray(indices)
-    if indices.ndim == 1:
-        return "".join(OUTPUT_VOCAB[k] for k in indices)
-    if indices.ndim != 2:
-        raise ValueError(f"indices: expected shape (m, T_y) or (T_y,), got {indices.shape}")
-    return ["".join(OUTPUT_VOCAB[k] for k in row) for row in indices]
+    """Strings from output indices: (m, T_y) → list of m strings (a (T_y,) row → one string).
 
+    Args:
+        indices: integers in [0, len(OUTPUT_VOCAB)) (whole-number floats are
+            accepted), of shape (m, T_y) or (T_y,). Negative or larger indices
+            are refused, never wrapped round.
 
-def one_hot(indices, n_classes):
-    """One-hot sequences in the book's layout: indices (m, T) → (n_classes, m, T) float64.
-
-    The same encoding as every sequence chapter: :func:`lib.text.one_hot_sequences`.
+    Returns:
+        a list of m strings over :data:`OUTPUT_VOCAB`, or one string for one row.
     """
-    return one_hot_sequences(indices, n_classes)
+    arr = np.asarray(indices)
+    if arr.ndim not in (1, 2):
+        raise ValueError(f"indices: expected shape (m, T_y) or (T_y,), got {arr.shape}")
+    arr = as_indices("indices", arr, len(OUTPUT_VOCAB))
+    if arr.ndim == 1:
+        return "".join(OUTPUT_VOCAB[k] for k in arr)
+    return ["".join(OUTPUT_VOCAB[k] for k in row) for row in arr]

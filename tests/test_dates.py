@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from contract import assert_refused, bad
 from lib import dates as D
 
 
@@ -38,7 +39,7 @@ def test_splits_are_disjoint_and_sized():
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.integers(0, 10_000))
+@given(st.integers(0, 2**32 - 1))
 def test_encode_decode_round_trip(seed):
     pairs = D.make_dates(5, seed=seed)
     x, mask = D.encode_inputs([h for h, _ in pairs])
@@ -49,26 +50,62 @@ def test_encode_decode_round_trip(seed):
     assert D.decode_outputs(y) == [m for _, m in pairs]
 
 
-def test_one_hot_layout():
-    x, _ = D.encode_inputs(["3 may 1979", "1.1.2000"])
-    X = D.one_hot(x, len(D.INPUT_VOCAB))
-    assert X.shape == (len(D.INPUT_VOCAB), 2, D.T_X)
-    assert np.all(X.sum(axis=0) == 1)
-    assert np.all(X.argmax(axis=0) == x)
+def test_seed_none_draws_fresh_dates():
+    assert len(D.make_dates(5, seed=None)) == 5
+    assert D.make_dates(50, seed=None) != D.make_dates(50, seed=None)
+    splits = D.load_dates(20, 5, 5, seed=None)
+    assert [len(v) for v in splits.values()] == [20, 5, 5]
 
 
-def test_bad_input():
-    with pytest.raises(ValueError, match="strings"):
-        D.encode_inputs(["3 May 1979!"])                   # '!' is not in the vocabulary
-    with pytest.raises(ValueError, match="strings"):
-        D.encode_inputs(["3 mai 1979 ☺"])
-    with pytest.raises(ValueError, match="strings"):
-        D.encode_inputs(["wednesday the 17th of september 2003"])   # longer than T_x
-    with pytest.raises(ValueError, match="strings"):
-        D.encode_outputs(["1979-5-3"])
-    with pytest.raises(ValueError, match="m"):
-        D.make_dates(0)
-    with pytest.raises(ValueError, match="formats"):
-        D.make_dates(3, formats=["mm/dd/yyyy"])
-    with pytest.raises(ValueError, match="indices"):
-        D.one_hot(np.array([[0, 99]]), len(D.INPUT_VOCAB))
+def test_formats_restrict_the_drawn_formats():
+    for human, machine in D.make_dates(40, seed=1, formats=["dd/mm/yyyy"]):
+        y, mo, d = machine.split("-")
+        assert human == f"{d}/{mo}/{y}"
+
+
+def test_decode_outputs_of_one_row_and_of_whole_floats():
+    assert D.decode_outputs(np.array([1, 9, 7, 9, 10, 0, 5, 10, 0, 3])) == "1979-05-03"
+    assert D.decode_outputs(np.array([[2.0, 0.0]])) == ["20"]
+
+
+def test_no_one_hot_of_its_own():
+    """One-hot sequences come from lib.text.one_hot_sequences only."""
+    assert not hasattr(D, "one_hot")
+
+
+BAD_INPUTS = [
+    bad(D.make_dates, "m", 0),
+    bad(D.make_dates, "m", 2.5, error=TypeError),
+    bad(D.make_dates, "seed", 3, seed=-1),
+    bad(D.make_dates, "seed", 3, seed=1.5, error=TypeError),
+    bad(D.make_dates, "formats", 3, formats=["mm/dd/yyyy"]),
+    bad(D.make_dates, "formats", 3, formats=[]),
+    bad(D.make_dates, "formats", 3, formats="dd/mm/yyyy", error=TypeError),
+    bad(D.load_dates, "n_train", 0),
+    bad(D.load_dates, "n_val", 10, -1),
+    bad(D.load_dates, "n_test", 10, 1, 1.0, error=TypeError),
+    bad(D.load_dates, "seed", 10, 1, 1, seed=-3),
+    bad(D.encode_inputs, "strings", ["3 May 1979!"]),               # '!' is not in the vocabulary
+    bad(D.encode_inputs, "strings", ["3 mai 1979 ☺"]),
+    bad(D.encode_inputs, "strings", ["wednesday the 17th of september 2003"]),   # longer than T_x
+    bad(D.encode_inputs, "strings", ["<pad>"]),                     # the padding symbol is not a character
+    bad(D.encode_inputs, "strings", []),
+    bad(D.encode_inputs, "strings", [""]),
+    bad(D.encode_inputs, "strings", [3], error=TypeError),
+    bad(D.encode_inputs, "T_x", "3 may 1979", T_x=0),
+    bad(D.encode_outputs, "strings", ["1979-5-3"]),
+    bad(D.encode_outputs, "strings", ["1979/05/03"]),
+    bad(D.encode_outputs, "strings", [19790503], error=TypeError),
+    bad(D.encode_outputs, "strings", []),
+    bad(D.decode_outputs, "indices", [[-1, 0]]),                     # no wrapping round
+    bad(D.decode_outputs, "indices", [[0, 11]]),
+    bad(D.decode_outputs, "indices", [[0.5, 1]]),
+    bad(D.decode_outputs, "indices", np.zeros((1, 2, 3), dtype=int)),
+    bad(D.decode_outputs, "indices", np.zeros((0, 10), dtype=int)),
+    bad(D.decode_outputs, "indices", ["1"], error=TypeError),
+]
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
+def test_bad_input_is_refused_by_name(case):
+    assert_refused(case)
