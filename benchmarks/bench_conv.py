@@ -1,123 +1,174 @@
-"""Convolution speed: the lecture's loops against im2col, and im2col against its own matmuls.
+"""Convolution speed: the lecture's loops, the taught im2col, the tuned lib.fast_conv, and PyTorch.
 
-Two figures, on the shape of the issue, (64, 28, 28, 1) → 8 filters of 3×3, pad 1,
-and on chapter 11's first layer, (64, 28, 28, 3) → 8 filters of 5×5, "same",
-each in float32 and float64:
+``run()`` (``python3 dev.py bench conv``, about a minute) compares, in float32 and float64:
 
-1. ``conv_forward`` against ``conv_forward_naive`` (target: at least 100× faster);
-2. ``conv_forward`` + ``conv_backward`` against the three bare matrix products they
-   contain, multiplied with ``np.matmul`` on ready-made arrays of the same shapes and
-   layouts (target: at most 3× their time: the data movement around the products, im2col
-   and col2im, costs no more than twice the arithmetic).
-   For comparison it also times the same products in the per-example orientation, the
-   fastest layout of them, a stricter ceiling.
+1. ``conv.conv_forward_naive`` (the loops) against ``fast_conv.conv_forward``, on 4 images
+   (target: the fast form at least 100× faster per image);
+2. ``conv.conv_forward`` + ``conv.conv_backward`` (the plain im2col a chapter shows)
+   against ``fast_conv.conv_forward`` + ``fast_conv.conv_backward`` (the CNN trains with these).
 
-Run with ``python3 dev.py bench conv``; it takes about a minute and a half.
+``torch_rows(torch)`` gives the rows of ``benchmarks/bench_torch.py``: forward + backward
+(dA_prev, dW and db) of ``lib.fast_conv`` against ``torch.nn.functional.conv2d`` and autograd,
+float32, on the same arrays (NCHW for torch, converted before timing: it is torch's own
+layout), each row with its ceiling: the matrix products ``lib.fast_conv`` does, in bare
+``np.matmul`` on ready-made arrays of the same shapes, layouts and chunks.
+
+Both libraries allocate their outputs and temporaries afresh on every call. With glibc's
+default settings, freed blocks of a few MB go back to the operating system and the next
+call pays a page fault for every 4 KiB it touches; torch's times depend on this more than
+lib's. :func:`keep_freed_memory` opts this process (and only it, never lib) into keeping
+freed memory for reuse, to compare the two without that cost::
+
+    python -c "import torch; torch.set_num_threads(2); from benchmarks import bench_torch as b, bench_conv as c; c.keep_freed_memory(); ..."
 """
 import numpy as np
 
+from benchmarks.bench_torch import Row
 from benchmarks.harness import compare
-from lib import conv
-from lib.conv import conv_backward, conv_forward, conv_forward_naive
+from lib import conv, fast_conv
 
 SHAPES = [
     # (title, A_prev shape, f, n_C, pad)
-    ("issue shape (64, 28, 28, 1) -> 8 x 3x3, pad 1", (64, 28, 28, 1), 3, 8, 1),
+    ("(64, 28, 28, 1) -> 8 x 3x3, pad 1", (64, 28, 28, 1), 3, 8, 1),
     ("chapter 11 (64, 28, 28, 3) -> 8 x 5x5, same", (64, 28, 28, 3), 5, 8, 2),
 ]
+
+TORCH_SHAPES = [
+    # (title, A_prev shape, n_C, f, pad); stride 1
+    ("conv (64, 28, 28, 1) -> 8, 3x3, pad 1", (64, 28, 28, 1), 8, 3, 1),
+    ("conv (64, 28, 28, 3) -> 8, 5x5, pad 2", (64, 28, 28, 3), 8, 5, 2),
+    ("conv (32, 32, 32, 16) -> 32, 3x3, pad 1", (32, 32, 32, 16), 32, 3, 1),
+]
+
+
+def keep_freed_memory(mmap_threshold=64 * 2 ** 20, trim_threshold=256 * 2 ** 20):
+    """Ask glibc to serve blocks below ``mmap_threshold`` bytes from its heap and to keep up
+    to ``trim_threshold`` freed bytes for reuse, for this benchmark process only.
+
+    Returns True where it took effect (glibc), False elsewhere.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return bool(mallopt(-3, int(mmap_threshold))) and bool(mallopt(-1, int(trim_threshold)))
 
 
 def _arrays(shape, f, n_C, dtype, seed=0):
     rng = np.random.default_rng(seed)
-    A = rng.normal(size=shape).astype(dtype)
-    W = rng.normal(size=(f, f, shape[3], n_C)).astype(dtype)
-    b = rng.normal(size=(1, 1, 1, n_C)).astype(dtype)
-    return A, W, b
+    A = rng.standard_normal(shape).astype(dtype)
+    W = (rng.standard_normal((f, f, shape[3], n_C)) / np.sqrt(f * f * shape[3])).astype(dtype)
+    b = rng.standard_normal((1, 1, 1, n_C)).astype(dtype)
+    dZ = rng.standard_normal((shape[0], shape[1], shape[2], n_C)).astype(dtype)
+    return A, W, b, dZ
+
+
+def _fast_both(A, W, b, pad, dZ):
+    def run():
+        Z, cache = fast_conv.conv_forward(A, W, b, 1, pad)
+        fast_conv.conv_backward(dZ, cache)
+    return run
 
 
 def _bare_matmuls(A, W, b, pad, dZ):
-    """The products of forward + backward, on ready-made arrays of the same shapes and layouts.
+    """The products of fast_conv's forward + backward, on ready-made arrays.
 
-    The columns come from a real forward pass (one block per chunk of examples), so the
-    products are exactly those ``conv_forward`` and ``conv_backward`` compute:
-    colsᵀ · W_mat (or W_matᵀ · cols, for long columns), cols · dZ_mat (one product per
-    example) and W · dZ_matᵀ.
+    The same chunks of examples, the same shapes and memory layouts: per chunk, the
+    forward product (colsᵀ · W_mat, or W_matᵀ · cols followed by nothing), cols · dZ_mat
+    (dW and db) and W · dZ_matᵀ (the column gradient). Nothing else: no im2col, no
+    col2im, no copies, no checks.
     """
-    _, cache = conv_forward(A, W, b, 1, pad)
-    blocks = cache[4]
-    m, n_C = A.shape[0], W.shape[3]
-    K = blocks[0].shape[0] - 1
-    W_mat = np.concatenate([W.reshape(K, n_C), b.reshape(1, n_C)])
+    Z, cache = fast_conv.conv_forward(A, W, b, 1, pad)
+    plan = fast_conv._Plan(A, W, cache[3])
+    K, n_C, dtype = plan.K, plan.n_C, plan.dtype
+    rng = np.random.default_rng(1)
+    cols = rng.standard_normal((K + 1, plan.n * plan.P)).astype(dtype)
+    W_mat = rng.standard_normal((K + 1, n_C)).astype(dtype)
     W_mat_T = np.ascontiguousarray(W_mat.T)
     W_rows = np.ascontiguousarray(W_mat[:K])
-    P = sum(cols.shape[1] for cols in blocks) // m                  # positions per example
-    rng = np.random.default_rng(1)
-    dZ_mats = [rng.normal(size=(cols.shape[1], n_C)).astype(dZ.dtype) for cols in blocks]
+    dZ_mat = rng.standard_normal((plan.n * plan.P, n_C)).astype(dtype)
+    out_rows = np.empty((plan.n * plan.P, n_C), dtype)
+    out_cols = np.empty((n_C, plan.n * plan.P), dtype)
+    part = np.empty((K + 1, n_C), dtype)
+    dcols = np.empty((K, plan.n * plan.P), dtype)
+    sizes = [(rows.stop - rows.start) * plan.P for rows in plan.chunks()]
 
     def run():
-        for cols, dZ_mat in zip(blocks, dZ_mats):
-            n = cols.shape[1] // P
-            if K + 1 <= conv._SHORT_COLUMNS:
-                np.matmul(cols.T, W_mat)
+        for L in sizes:
+            if plan.rows_out:
+                np.matmul(cols[:, :L].T, W_mat, out=out_rows[:L])
             else:
-                np.matmul(W_mat_T, cols)
-            np.matmul(cols.reshape(K + 1, n, P).transpose(1, 0, 2), dZ_mat.reshape(n, P, n_C))
-            np.matmul(W_rows, dZ_mat.T)
+                np.matmul(W_mat_T, cols[:, :L], out=out_cols[:, :L])
+        for L in sizes:
+            np.matmul(cols[:, :L], dZ_mat[:L], out=part)
+            np.matmul(W_rows, dZ_mat[:L].T, out=dcols[:, :L])
     return run
 
 
-def _bare_matmuls_per_example(A, W, dZ):
-    """The same three products in the per-example orientation, W_mat · cols_e with the
-    output positions along the rows of cols_e: the fastest layout of them we measured,
-    a stricter ceiling than the design's own (it needs channels-first outputs, which
-    cost a transpose each way)."""
-    m, n_H, n_W, _ = dZ.shape
-    K, n_C = W[..., 0].size, W.shape[3]
-    rng = np.random.default_rng(1)
-    W_mat = rng.normal(size=(n_C, K)).astype(dZ.dtype)
-    W_mat_T = np.ascontiguousarray(W_mat.T)
-    cols = rng.normal(size=(m, K, n_H * n_W)).astype(dZ.dtype)
-    dZ_mat = rng.normal(size=(m, n_C, n_H * n_W)).astype(dZ.dtype)
+def torch_rows(torch):
+    """Rows for benchmarks/bench_torch.py: lib.fast_conv against torch, float32, forward + backward."""
+    rows = []
+    for title, shape, n_C, f, pad in TORCH_SHAPES:
+        A, W, b, dZ = _arrays(shape, f, n_C, np.float32)
+        # torch's own layout (NCHW), made once, before timing
+        x = torch.from_numpy(np.ascontiguousarray(A.transpose(0, 3, 1, 2))).requires_grad_()
+        w = torch.from_numpy(np.ascontiguousarray(W.transpose(3, 2, 0, 1))).requires_grad_()
+        bias = torch.from_numpy(b.reshape(-1).copy()).requires_grad_()
+        g = torch.from_numpy(np.ascontiguousarray(dZ.transpose(0, 3, 1, 2)))
 
-    def run():
-        np.matmul(W_mat, cols)
-        np.matmul(cols, dZ_mat.transpose(0, 2, 1))
-        np.matmul(W_mat_T, dZ_mat)
-    return run
+        def torch_side(x=x, w=w, bias=bias, g=g, pad=pad):
+            x.grad = w.grad = bias.grad = None
+            torch.nn.functional.conv2d(x, w, bias, padding=pad).backward(g)
+        rows.append(Row(title, _fast_both(A, W, b, pad, dZ), torch_side, _bare_matmuls(A, W, b, pad, dZ)))
+    return rows
+
+
+def check_torch_agrees(torch):
+    """Assert that each torch row computes what lib computes (values and the three gradients)."""
+    for title, shape, n_C, f, pad in TORCH_SHAPES:
+        A, W, b, dZ = _arrays((2,) + shape[1:], f, n_C, np.float64)      # two images suffice
+        x = torch.from_numpy(np.ascontiguousarray(A.transpose(0, 3, 1, 2))).requires_grad_()
+        w = torch.from_numpy(np.ascontiguousarray(W.transpose(3, 2, 0, 1))).requires_grad_()
+        bias = torch.from_numpy(b.reshape(-1).copy()).requires_grad_()
+        out = torch.nn.functional.conv2d(x, w, bias, padding=pad)
+        out.backward(torch.from_numpy(np.ascontiguousarray(dZ.transpose(0, 3, 1, 2))))
+        Z, cache = fast_conv.conv_forward(A, W, b, 1, pad)
+        grads = fast_conv.conv_backward(dZ, cache)
+        np.testing.assert_allclose(Z, out.detach().numpy().transpose(0, 2, 3, 1), rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(grads["dA_prev"], x.grad.numpy().transpose(0, 2, 3, 1), rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(grads["dW"], w.grad.numpy().transpose(2, 3, 1, 0), rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(grads["db"].reshape(-1), bias.grad.numpy(), rtol=1e-9, atol=1e-9)
+        print(f"{title}: lib and torch agree")
 
 
 def run():
     results = {}
     for title, shape, f, n_C, pad in SHAPES:
-        m, n_H, n_W, n_C_prev = shape
         for dtype in (np.float32, np.float64):
             name = np.dtype(dtype).name
-            A, W, b = _arrays(shape, f, n_C, dtype)
-            Z, cache = conv_forward(A, W, b, 1, pad)
-            dZ = np.random.default_rng(2).normal(size=Z.shape).astype(dtype)
-            speed = compare(f"conv forward, {title}, {name}",
-                            lambda: conv_forward_naive(A, W, b, 1, pad),
-                            lambda: conv_forward(A, W, b, 1, pad),
-                            names=("conv_forward_naive (loops)", "conv_forward (im2col)"),
-                            rounds=3, per_call=m, unit="images")
+            A, W, b, dZ = _arrays(shape, f, n_C, dtype)
+            few = A[:4]
+            loops = compare(f"conv forward, 4 images of {title}, {name}",
+                            lambda: conv.conv_forward_naive(few, W, b, 1, pad),
+                            lambda: fast_conv.conv_forward(few, W, b, 1, pad),
+                            names=("conv.conv_forward_naive", "fast_conv.conv_forward"),
+                            rounds=3, per_call=4, unit="images")
 
-            def both():
-                _, c = conv_forward(A, W, b, 1, pad)
-                conv_backward(dZ, c)
+            def taught():
+                Z, cache = conv.conv_forward(A, W, b, 1, pad)
+                conv.conv_backward(dZ, cache)
 
-            ceiling = compare(f"forward + backward vs their bare matmuls, {title}, {name}",
-                              _bare_matmuls(A, W, b, pad, dZ), both,
-                              names=("bare np.matmul x3", "conv_forward + conv_backward"),
-                              rounds=7, per_call=m, unit="images")
-            strict = compare(f"forward + backward vs the products per example, {title}, {name}",
-                             _bare_matmuls_per_example(A, W, dZ), both,
-                             names=("bare np.matmul x3, per example", "conv_forward + conv_backward"),
-                             rounds=7, per_call=m, unit="images")
-            results[(title, name)] = (speed["ratio"], 1 / ceiling["ratio"], 1 / strict["ratio"])
-    print("\nsummary (targets: naive/fast >= 100, (fwd+bwd)/matmuls <= 3)")
-    for (title, name), (speedup, overhead, strict) in results.items():
-        print(f"  {title:<48} {name:<8} naive/fast {speedup:8.0f}x   "
-              f"(fwd+bwd)/matmuls {overhead:5.2f}x   (per-example products: {strict:5.2f}x)")
+            tuned = compare(f"forward + backward, {title}, {name}", taught, _fast_both(A, W, b, pad, dZ),
+                            names=("conv (im2col as taught)", "fast_conv"),
+                            rounds=7, per_call=shape[0], unit="images")
+            results[(title, name)] = (loops["ratio"], tuned["ratio"])
+    print("\nsummary (target: loops / fast >= 100)")
+    for (title, name), (loops, tuned) in results.items():
+        print(f"  {title:<46} {name:<8} loops/fast {loops:8.0f}x   taught im2col/fast {tuned:5.2f}x")
     return results
 
 

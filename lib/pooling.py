@@ -8,10 +8,13 @@ is pooled on its own:
           \quad\text{or}\quad \frac{1}{f^2}\sum_{i,j<f} A^{prev}_{hs+i,\;ws+j,\;c},
 
 with n_H = ⌊(n_H_prev − f)/s⌋ + 1. Pooling has no parameters to learn.
+
+``pool_forward`` returns ``(A, cache)`` and ``pool_backward(dA, cache)`` returns
+``{"dA_prev": …}``; the cache has one form, ``(A_prev, hparameters)``.
 """
 import numpy as np
 
-from lib._checks import check_positive_int
+from lib._checks import as_float, check_choice, check_positive_int, check_shape
 
 MODES = ("max", "average")
 
@@ -21,7 +24,8 @@ def pool_forward_naive(A_prev, f=2, stride=2, mode="max"):
 
     Same arguments and result as :func:`pool_forward`.
     """
-    A_prev, f, s, n_H, n_W = _check_pool(A_prev, f, stride, mode)
+    A_prev, hp = _check_pool(A_prev, f, stride, mode)
+    f, s, n_H, n_W = hp["f"], hp["stride"], hp["n_H"], hp["n_W"]
     reduce = np.max if mode == "max" else np.mean
     A = np.zeros((A_prev.shape[0], n_H, n_W, A_prev.shape[3]), dtype=A_prev.dtype)
     for i in range(A_prev.shape[0]):
@@ -29,7 +33,7 @@ def pool_forward_naive(A_prev, f=2, stride=2, mode="max"):
             for w in range(n_W):
                 for c in range(A_prev.shape[3]):
                     A[i, h, w, c] = reduce(A_prev[i, h * s:h * s + f, w * s:w * s + f, c])
-    return A, (A_prev, f, s, mode)
+    return A, (A_prev, hp)
 
 
 def pool_forward(A_prev, f=2, stride=2, mode="max"):
@@ -41,9 +45,14 @@ def pool_forward(A_prev, f=2, stride=2, mode="max"):
 
     Returns:
         (A, cache): A of shape (m, n_H, n_W, n_C), n_H = ⌊(n_H_prev − f)/s⌋ + 1;
-        the cache for :func:`pool_backward`.
+        cache = (A_prev, hparameters) for :func:`pool_backward`.
     """
-    A_prev, f, s, n_H, n_W = _check_pool(A_prev, f, stride, mode)
+    A_prev, hp = _check_pool(A_prev, f, stride, mode)
+    return _pool(A_prev, hp), (A_prev, hp)
+
+
+def _pool(A_prev, hp):
+    f, s, n_H, n_W, mode = hp["f"], hp["stride"], hp["n_H"], hp["n_W"], hp["mode"]
     # f·f whole-array operations, one per window position (i, j), instead of a
     # reduction over a strided view of every window: the same numbers, faster
     A = _tap(A_prev, 0, 0, f, s, n_H, n_W).copy()
@@ -57,7 +66,7 @@ def pool_forward(A_prev, f=2, stride=2, mode="max"):
                     A += tap
     if mode == "average":
         A /= f * f
-    return A, (A_prev, f, s, mode)
+    return A
 
 
 def _tap(A_prev, i, j, f, s, n_H, n_W):
@@ -74,21 +83,24 @@ def pool_backward(dA, cache):
     (s < f) add their shares. Done as f·f strided slice additions.
 
     Args:
-        dA: ∂J/∂A, (m, n_H, n_W, n_C). cache: from :func:`pool_forward`.
+        dA: ∂J/∂A, (m, n_H, n_W, n_C). cache: from :func:`pool_forward` or
+            :func:`pool_forward_naive`.
 
     Returns:
-        dA_prev of shape (m, n_H_prev, n_W_prev, n_C).
+        {"dA_prev": (m, n_H_prev, n_W_prev, n_C)}.
     """
-    A_prev, f, s, mode = cache
-    n_H = (A_prev.shape[1] - f) // s + 1
-    n_W = (A_prev.shape[2] - f) // s + 1
-    dA = np.asarray(dA)
-    want = (A_prev.shape[0], n_H, n_W, A_prev.shape[3])
-    if dA.shape != want:
-        raise ValueError(f"dA: expected shape {want} (the pooled output's), got {dA.shape}")
-    dA_prev = np.zeros(A_prev.shape, dtype=np.result_type(A_prev, dA))
+    if not (isinstance(cache, tuple) and len(cache) == 2 and isinstance(cache[0], np.ndarray)
+            and isinstance(cache[1], dict)):
+        raise TypeError("cache: expected the (A_prev, hparameters) that pool_forward returned, "
+                        f"got {type(cache).__name__}")
+    A_prev, hp = cache
+    f, s, n_H, n_W, mode = hp["f"], hp["stride"], hp["n_H"], hp["n_W"], hp["mode"]
+    dA = as_float("dA", dA, ndim=4, meaning="(m, n_H, n_W, n_C)")
+    check_shape("dA", dA, (A_prev.shape[0], n_H, n_W, A_prev.shape[3]), "(the pooled output's shape)")
+    dA = dA.astype(A_prev.dtype, copy=False)
+    dA_prev = np.zeros_like(A_prev)
     if mode == "max":
-        A = pool_forward(A_prev, f, s, "max")[0]
+        A = _pool(A_prev, hp)
         unclaimed = np.ones(A.shape, dtype=bool)    # windows whose maximum is still to find
     for i in range(f):
         for j in range(f):
@@ -99,22 +111,18 @@ def pool_backward(dA, cache):
             else:
                 share = dA / (f * f)
             _tap(dA_prev, i, j, f, s, n_H, n_W)[...] += share
-    return dA_prev
+    return {"dA_prev": dA_prev}
 
 
 def _check_pool(A_prev, f, stride, mode):
-    A_prev = np.asarray(A_prev)
-    if A_prev.dtype not in (np.float32, np.float64):
-        A_prev = A_prev.astype(np.float64)
-    if A_prev.ndim != 4:
-        raise ValueError(f"A_prev: expected a 4-d array (m, n_H_prev, n_W_prev, n_C), "
-                         f"got shape {A_prev.shape}")
+    A_prev = as_float("A_prev", A_prev, ndim=4, meaning="(m, n_H_prev, n_W_prev, n_C)")
     f = check_positive_int("f", f)
     s = check_positive_int("stride", stride)
-    if mode not in MODES:
-        raise ValueError(f"mode: expected one of {MODES}, got {mode!r}")
+    check_choice("mode", mode, MODES)
     n_H_prev, n_W_prev = A_prev.shape[1:3]
     if f > n_H_prev or f > n_W_prev:
         raise ValueError(f"f: the pool window {f} × {f} does not fit in the input "
                          f"{n_H_prev} × {n_W_prev} (A_prev of shape {A_prev.shape})")
-    return A_prev, f, s, (n_H_prev - f) // s + 1, (n_W_prev - f) // s + 1
+    hp = {"f": f, "stride": s, "mode": mode,
+          "n_H": (n_H_prev - f) // s + 1, "n_W": (n_W_prev - f) // s + 1}
+    return A_prev, hp
