@@ -20,23 +20,41 @@ flowing back through it: the path :math:`\partial a^{<t>}/\partial a^{<t-1>}
 Shapes (the book's notation): ``xt`` (n_x, m), ``a_prev`` (n_a, m); a sequence
 ``x`` is (n_x, m, T_x) and its states ``a`` are (n_a, m, T_x). Parameters
 ``W_*`` are (n_a, n_x), ``U_*`` (n_a, n_a), ``b_*`` (n_a, 1).
+
+Layers (CONTRIBUTING, "The contract"): :func:`gru_cell_forward` /
+:func:`gru_cell_backward` for one step, :func:`gru_forward` /
+:func:`gru_backward` for whole sequences. As in :mod:`lib.rnn`, the sequence
+functions store arrays time-major with one row per example, (T_x, m, n),
+and return views in the book's layout; the
+public functions check their arguments once, and loops that call a GRU many
+times use the private kernels (``_gru_cell_forward`` …) on checked arrays.
 """
 import numpy as np
 
-from lib._checks import as_array, check_positive_int, check_shape
-
-
-def sigmoid(z):
-    r""":math:`\sigma(z) = \tfrac12(1 + \tanh(z/2))`: the same function as lib.activations.sigmoid,
-    stable for any z, and one ufunc call instead of several (it runs 3 times per step)."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
+from lib._checks import (as_float, check_parameters, check_positive_int, check_range, check_shape,
+                         common_float, make_rng)
+from lib.rnn import _cast, _cast_dict, _check_cache, _flat, _from_rows, _matrix, _rows, _upstream, check_sequences
 
 GATES = ("z", "r", "h")
 """The three blocks of a GRU: update gate, reset gate, candidate state."""
 
 PARAMETER_NAMES = tuple(f"{kind}_{g}" for g in GATES for kind in ("W", "U", "b"))
 """("W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h", "U_h", "b_h")."""
+
+
+def _sigmoid(z):
+    r""":math:`\sigma(z) = \tfrac12(1 + \tanh(z/2))`: lib.activations.sigmoid's values, stable for
+    any z, in one ufunc call instead of several (it runs twice per step)."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _sigmoid_in_place(z):
+    """z ← σ(z), the same arithmetic as :func:`_sigmoid`, without temporaries."""
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+    return z
 
 
 def initialize_gru(n_x, n_a, seed=0, update_bias=0.0):
@@ -48,49 +66,39 @@ def initialize_gru(n_x, n_a, seed=0, update_bias=0.0):
     Args:
         n_x: number of inputs per step.
         n_a: number of hidden units.
-        seed: seed of the random generator.
+        seed: an int ≥ 0 (same seed, same weights) or None.
         update_bias: the initial value of every entry of ``b_z``. A negative
             value (say −2, :math:`z \approx 0.12`) starts the cell copying its
             state, so the gradient crosses long gaps from the first step on:
             the GRU analogue of setting an LSTM's forget-gate bias to 1.
 
     Returns:
-        dict with "W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h", "U_h", "b_h":
-        ``W_*`` (n_a, n_x), ``U_*`` (n_a, n_a), ``b_*`` (n_a, 1).
+        dict (float64) with "W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h",
+        "U_h", "b_h": ``W_*`` (n_a, n_x), ``U_*`` (n_a, n_a), ``b_*`` (n_a, 1).
     """
     n_x = check_positive_int("n_x", n_x)
     n_a = check_positive_int("n_a", n_a)
-    rng = np.random.default_rng(seed)
-    params = {}
+    update_bias = float(check_range("update_bias", update_bias))
+    rng = make_rng(seed)
+    parameters = {}
     for g in GATES:
-        params[f"W_{g}"] = rng.standard_normal((n_a, n_x)) / np.sqrt(n_x)
-        params[f"U_{g}"] = rng.standard_normal((n_a, n_a)) / np.sqrt(n_a)
-        params[f"b_{g}"] = np.zeros((n_a, 1))
-    params["b_z"] += float(update_bias)
-    return params
+        parameters[f"W_{g}"] = rng.standard_normal((n_a, n_x)) / np.sqrt(n_x)
+        parameters[f"U_{g}"] = rng.standard_normal((n_a, n_a)) / np.sqrt(n_a)
+        parameters[f"b_{g}"] = np.zeros((n_a, 1))
+    parameters["b_z"] += update_bias
+    return parameters
 
 
-def _check_parameters(parameters):
-    """Return (n_x, n_a) after checking that every GRU array is present and consistent."""
-    missing = [k for k in PARAMETER_NAMES if k not in parameters]
-    if missing:
-        raise ValueError(f"parameters: missing {missing}; expected the dict of initialize_gru")
-    n_a, n_x = np.shape(parameters["W_z"])
+def _gru_parameters(parameters):
+    """The nine arrays checked (present, consistent shapes, finite): (dict, n_x, n_a)."""
+    n_a, n_x = _matrix("parameters", parameters, "W_z", "(n_a, n_x)", "initialize_gru").shape
+    shapes = {}
     for g in GATES:
-        check_shape(f"parameters['W_{g}']", np.asarray(parameters[f"W_{g}"]), (n_a, n_x), "(n_a, n_x)")
-        check_shape(f"parameters['U_{g}']", np.asarray(parameters[f"U_{g}"]), (n_a, n_a), "(n_a, n_a)")
-        check_shape(f"parameters['b_{g}']", np.asarray(parameters[f"b_{g}"]), (n_a, 1), "(n_a, 1)")
-    return n_x, n_a
+        shapes.update({f"W_{g}": (n_a, n_x), f"U_{g}": (n_a, n_a), f"b_{g}": (n_a, 1)})
+    return check_parameters("parameters", parameters, shapes, "initialize_gru"), n_x, n_a
 
 
-def _check_step(xt, a_prev, parameters):
-    n_x, n_a = _check_parameters(parameters)
-    xt = as_array("xt", xt, ndim=2)
-    check_shape("xt", xt, (n_x, None), "(n_x, m)")
-    a_prev = as_array("a_prev", a_prev, ndim=2)
-    check_shape("a_prev", a_prev, (n_a, xt.shape[1]), "(n_a, m)")
-    return xt, a_prev
-
+# ----------------------------------------------------------------- one step
 
 def gru_cell_forward(xt, a_prev, parameters):
     r"""One GRU step: the gates, the candidate and the new state (module docstring's equations).
@@ -98,19 +106,28 @@ def gru_cell_forward(xt, a_prev, parameters):
     Args:
         xt: (n_x, m) the input at step t, one column per example.
         a_prev: (n_a, m) the hidden state :math:`a^{<t-1>}`.
-        parameters: the dict of :func:`initialize_gru`.
+        parameters: the dict of :func:`initialize_gru` (other entries are not read).
 
     Returns:
-        (a_next, cache): a_next (n_a, m) is :math:`a^{<t>}`; cache holds what
-        :func:`gru_cell_backward` needs, (xt, a_prev, z, r, a_tilde, parameters).
+        (a_next, cache): a_next (n_a, m) is :math:`a^{<t>}`; cache for
+        :func:`gru_cell_backward`.
     """
-    xt, a_prev = _check_step(xt, a_prev, parameters)
-    p = parameters
-    z = sigmoid(p["W_z"] @ xt + p["U_z"] @ a_prev + p["b_z"])
-    r = sigmoid(p["W_r"] @ xt + p["U_r"] @ a_prev + p["b_r"])
+    p, n_x, n_a = _gru_parameters(parameters)
+    xt = check_shape("xt", as_float("xt", xt, ndim=2, meaning="(n_x, m)"), (n_x, None), "(n_x, m)")
+    a_prev = as_float("a_prev", a_prev, ndim=2, meaning="(n_a, m)")
+    check_shape("a_prev", a_prev, (n_a, xt.shape[1]), "(n_a, m)")
+    dtype = common_float(xt, a_prev, *p.values())
+    return _gru_cell_forward(*_cast(dtype, xt, a_prev), _cast_dict(dtype, p))
+
+
+def _gru_cell_forward(xt, a_prev, p):
+    """gru_cell_forward on checked arrays of one dtype (``p`` holds at least the nine GRU arrays)."""
+    z = _sigmoid(p["W_z"] @ xt + p["U_z"] @ a_prev + p["b_z"])
+    r = _sigmoid(p["W_r"] @ xt + p["U_r"] @ a_prev + p["b_r"])
     a_tilde = np.tanh(p["W_h"] @ xt + p["U_h"] @ (r * a_prev) + p["b_h"])
     a_next = (1.0 - z) * a_prev + z * a_tilde
-    return a_next, (xt, a_prev, z, r, a_tilde, parameters)
+    return a_next, {"layer": "gru_cell", "xt": xt, "a_prev": a_prev, "z": z, "r": r, "a_tilde": a_tilde,
+                    "parameters": p}
 
 
 def gru_cell_backward(da_next, cache):
@@ -132,16 +149,22 @@ def gru_cell_backward(da_next, cache):
     :math:`dU_g = d\zeta_g a^{<t-1>T}` (for h, :math:`(r \odot a^{<t-1>})^T`).
 
     Args:
-        da_next: (n_a, m) gradient of the loss with respect to :math:`a^{<t>}`.
+        da_next: (n_a, m) gradient of the cost with respect to :math:`a^{<t>}`.
         cache: from :func:`gru_cell_forward`.
 
     Returns:
         dict: "dxt" (n_x, m), "da_prev" (n_a, m), and "dW_z", "dU_z", "db_z",
         "dW_r", … "db_h", each the shape of its parameter.
     """
-    xt, a_prev, z, r, a_tilde, p = cache
-    da_next = as_array("da_next", da_next, ndim=2)
-    check_shape("da_next", da_next, a_prev.shape, "(n_a, m)")
+    cache = _check_cache(cache, "gru_cell", "gru_cell_forward")
+    a_prev = cache["a_prev"]
+    da_next = _upstream("da_next", da_next, a_prev.shape, "(n_a, m)", a_prev.dtype)
+    return _gru_cell_backward(da_next, cache)
+
+
+def _gru_cell_backward(da_next, cache):
+    """gru_cell_backward on a checked upstream gradient."""
+    xt, a_prev, z, r, a_tilde, p = (cache[k] for k in ("xt", "a_prev", "z", "r", "a_tilde", "parameters"))
     d_h = da_next * z * (1.0 - a_tilde ** 2)
     d_z = da_next * (a_tilde - a_prev) * z * (1.0 - z)
     d_ra = p["U_h"].T @ d_h                    # gradient of r ⊙ a_prev
@@ -156,104 +179,126 @@ def gru_cell_backward(da_next, cache):
     return grads
 
 
-def _check_sequence(x, a0, parameters):
-    n_x, n_a = _check_parameters(parameters)
-    x = as_array("x", x)
-    if x.ndim != 3:
-        raise ValueError(f"x: expected a 3-d array of shape (n_x, m, T_x), got shape {x.shape}")
-    check_shape("x", x, (n_x, None, None), "(n_x, m, T_x)")
-    if x.shape[1] == 0 or x.shape[2] == 0:
-        raise ValueError(f"x: expected a non-empty sequence, m >= 1 and T_x >= 1, got shape {x.shape}")
-    a0 = as_array("a0", a0, ndim=2)
+# ------------------------------------------------------------ whole sequences
+
+def _check_sequence_inputs(x, a0, parameters):
+    p, n_x, n_a = _gru_parameters(parameters)
+    x = check_sequences(x, n_x)
+    a0 = as_float("a0", a0, ndim=2, meaning="(n_a, m)")
     check_shape("a0", a0, (n_a, x.shape[1]), "(n_a, m)")
-    return x, a0
+    dtype = common_float(x, a0, *p.values())
+    x, a0 = _cast(dtype, x, a0)
+    return x, a0, _cast_dict(dtype, p)
 
 
 def gru_forward(x, a0, parameters):
     r"""Run the GRU over whole sequences, a batch of m at a time.
 
-    The input products :math:`W_g x^{<t>} + b_g` of all T_x steps are one
-    matrix product before the loop (``x`` viewed as (n_x, m·T_x)); only the
-    recurrent products :math:`U_g a^{<t-1>}` must wait for the previous step.
-    The result equals T_x calls of :func:`gru_cell_forward` (a test checks it).
+    The input products :math:`W_g x^{<t>} + b_g` of all T_x steps are formed
+    before the loop; only the recurrent products :math:`U_g a^{<t-1>}` must
+    wait for the previous step. The three gates' arrays are stacked, so each
+    step does two products, :math:`[U_z; U_r]\, a^{<t-1>}` and
+    :math:`U_h (r \odot a^{<t-1>})`, rather than three. The result equals T_x
+    calls of :func:`gru_cell_forward` (a test checks it).
 
     Args:
         x: (n_x, m, T_x) the input sequences.
         a0: (n_a, m) the initial hidden state.
-        parameters: the dict of :func:`initialize_gru`.
+        parameters: the dict of :func:`initialize_gru` (other entries are not read).
 
     Returns:
-        (a, caches): a (n_a, m, T_x) holds :math:`a^{<1>} … a^{<T_x>}`; caches is
-        a dict (x, a0, a, z, r, a_tilde, parameters) for :func:`gru_backward`,
-        with the states a, gates z, r and candidates a_tilde stored
-        time-major, each (T_x, n_a, m): entry [t] is step t+1.
+        (a, cache): a (n_a, m, T_x) holds :math:`a^{<1>} … a^{<T_x>}` (a view
+        of the states stored by rows, see :mod:`lib.rnn`); cache for :func:`gru_backward`.
     """
-    x, a0 = _check_sequence(x, a0, parameters)
-    p = parameters
-    (n_x, m, T_x), n_a = x.shape, a0.shape[0]
-    x_flat = x.reshape(n_x, m * T_x)
-    # time-major (T_x, n_a, m) storage: each step reads and writes contiguous blocks
-    wx = {g: np.ascontiguousarray((p[f"W_{g}"] @ x_flat + p[f"b_{g}"]).reshape(n_a, m, T_x).transpose(2, 0, 1))
-          for g in GATES}
-    a, z, r, a_tilde = (np.empty((T_x, n_a, m)) for _ in range(4))
-    a_prev = a0
+    x, a0, p = _check_sequence_inputs(x, a0, parameters)
+    a, cache = _gru_forward(_rows(x), a0, p)
+    return _from_rows(a), cache
+
+
+def _stacked(p):
+    """The gates' arrays stacked in the order z, r, h: W (3n_a, n_x), b (3n_a, 1), U_zr (2n_a, n_a)."""
+    return (np.concatenate([p[f"W_{g}"] for g in GATES]), np.concatenate([p[f"b_{g}"] for g in GATES]),
+            np.concatenate([p["U_z"], p["U_r"]]))
+
+
+def _gru_forward(x, a0, p):
+    """gru_forward on checked arrays stored by rows: x (T_x, m, n_x), a0 (n_a, m) → a (T_x, m, n_a), a[t] = (a<t+1>)ᵀ."""
+    T_x, m, n_x = x.shape
+    n_a = a0.shape[0]
+    W, b, U_zr = _stacked(p)
+    gates = (_flat(x) @ W.T).reshape(T_x, m, 3 * n_a)   # (W_g x<t>)ᵀ of z, r, h, overwritten by z, r, ã
+    gates += b.T
+    a = np.empty((T_x, m, n_a), dtype=a0.dtype)
+    ra = np.empty_like(a)                                # r<t> ⊙ a<t-1>, kept for dU_h
+    a_prev = a0.T
     for t in range(T_x):
-        z[t] = sigmoid(wx["z"][t] + p["U_z"] @ a_prev)
-        r[t] = sigmoid(wx["r"][t] + p["U_r"] @ a_prev)
-        a_tilde[t] = np.tanh(wx["h"][t] + p["U_h"] @ (r[t] * a_prev))
-        a[t] = a_prev + z[t] * (a_tilde[t] - a_prev)
-        a_prev = a[t]
-    caches = {"x": x, "a0": a0, "a": a, "z": z, "r": r, "a_tilde": a_tilde, "parameters": p}
-    return np.ascontiguousarray(a.transpose(1, 2, 0)), caches
+        zr = gates[t, :, :2 * n_a]
+        zr += a_prev @ U_zr.T
+        _sigmoid_in_place(zr)
+        z, r, a_tilde = zr[:, :n_a], zr[:, n_a:], gates[t, :, 2 * n_a:]
+        np.multiply(r, a_prev, out=ra[t])
+        a_tilde += ra[t] @ p["U_h"].T
+        np.tanh(a_tilde, out=a_tilde)
+        np.subtract(a_tilde, a_prev, out=a[t])            # a<t> = a<t-1> + z ⊙ (ã<t> − a<t-1>)
+        a[t] *= z
+        a_prev = np.add(a[t], a_prev, out=a[t])
+    return a, {"layer": "gru", "x": x, "a0": a0, "a": a, "gates": gates, "ra": ra, "parameters": p,
+               "stacked": (W, U_zr)}
 
 
-def gru_backward(da, caches):
+def gru_backward(da, cache):
     r"""Backpropagation through time for :func:`gru_forward`.
 
     Walks the steps from T_x down to 1. At each step the gradient reaching
     :math:`a^{<t>}` is the upstream ``da[:, :, t]`` plus what flowed back from
     step t+1; the step's pre-activation gradients are those of
     :func:`gru_cell_backward`. The weight gradients are sums over steps, so
-    they are formed after the loop as single products over all m·T_x columns.
+    they are formed after the loop as single products over all m·T_x examples.
 
     Args:
-        da: (n_a, m, T_x) upstream gradient of the loss with respect to every
+        da: (n_a, m, T_x) upstream gradient of the cost with respect to every
             hidden state (zeros where a step's state feeds no loss).
-        caches: from :func:`gru_forward`.
+        cache: from :func:`gru_forward`.
 
     Returns:
         dict: "dx" (n_x, m, T_x), "da0" (n_a, m), and the nine parameter
         gradients "dW_z", "dU_z", "db_z", …, "db_h".
     """
-    x, a0, a, z, r, a_tilde, p = (caches[k] for k in ("x", "a0", "a", "z", "r", "a_tilde", "parameters"))
-    T_x, n_a, m = a.shape
-    n_x = x.shape[0]
-    da = as_array("da", da)
-    check_shape("da", da, (n_a, m, T_x), "(n_a, m, T_x)")
-    da_steps = da.transpose(2, 0, 1)
-    a_prevs = np.concatenate([a0[None], a[:-1]], axis=0)           # a^{<t-1>} for every t
-    pre = {g: np.empty((T_x, n_a, m)) for g in GATES}
-    da_next = np.zeros((n_a, m))
+    cache = _check_cache(cache, "gru", "gru_forward")
+    T_x, m, n_a = cache["a"].shape
+    da = _upstream("da", da, (n_a, m, T_x), "(n_a, m, T_x)", cache["a"].dtype)
+    grads = _gru_backward(_rows(da), cache)
+    grads["dx"] = _from_rows(grads["dx"])
+    return grads
+
+
+def _gru_backward(da, cache):
+    """gru_backward on a checked upstream gradient stored by rows, da (T_x, m, n_a); dx comes back by rows."""
+    x, a0, a, gates, ra, p = (cache[k] for k in ("x", "a0", "a", "gates", "ra", "parameters"))
+    W, U_zr = cache["stacked"]
+    T_x, m, n_a = a.shape
+    z, r, a_tilde = gates[:, :, :n_a], gates[:, :, n_a:2 * n_a], gates[:, :, 2 * n_a:]
+    d = np.empty_like(gates)              # (T_x, m, 3n_a): gradients of the pre-activations of z, r, h
+    da_next = np.zeros_like(a0.T)
     for t in reversed(range(T_x)):
-        delta = da_steps[t] + da_next
-        zt, rt, at, ap = z[t], r[t], a_tilde[t], a_prevs[t]
-        d_h = delta * zt * (1.0 - at ** 2)
-        d_z = delta * (at - ap) * zt * (1.0 - zt)
-        d_ra = p["U_h"].T @ d_h
-        d_r = d_ra * ap * rt * (1.0 - rt)
-        pre["z"][t], pre["r"][t], pre["h"][t] = d_z, d_r, d_h
-        da_next = delta * (1.0 - zt) + d_ra * rt + p["U_z"].T @ d_z + p["U_r"].T @ d_r
-
-    def columns(arr):                       # (T_x, n, m) → (n, m·T_x), columns in x's (m, T_x) order
-        return arr.transpose(1, 2, 0).reshape(arr.shape[1], m * T_x)
-
-    cols = m * T_x
-    x_flat, ap_flat, ra_flat = x.reshape(n_x, cols), columns(a_prevs), columns(r * a_prevs)
-    d_flat = {g: columns(pre[g]) for g in GATES}
-    grads = {"dx": sum(p[f"W_{g}"].T @ d_flat[g] for g in GATES).reshape(n_x, m, T_x),
-             "da0": da_next}
-    for g in GATES:
-        grads[f"dW_{g}"] = d_flat[g] @ x_flat.T
-        grads[f"dU_{g}"] = d_flat[g] @ (ra_flat if g == "h" else ap_flat).T
-        grads[f"db_{g}"] = np.sum(d_flat[g], axis=1, keepdims=True)
+        a_prev = a[t - 1] if t else a0.T
+        delta = da[t] + da_next
+        d_z, d_r, d_h = d[t, :, :n_a], d[t, :, n_a:2 * n_a], d[t, :, 2 * n_a:]
+        np.multiply(delta * z[t], 1.0 - a_tilde[t] ** 2, out=d_h)
+        np.multiply(delta * (a_tilde[t] - a_prev), z[t] * (1.0 - z[t]), out=d_z)
+        d_ra = d_h @ p["U_h"]                                  # gradient of r ⊙ a<t-1>
+        np.multiply(d_ra * a_prev, r[t] * (1.0 - r[t]), out=d_r)
+        da_next = delta * (1.0 - z[t]) + d_ra * r[t] + d[t, :, :2 * n_a] @ U_zr
+    # sums over the steps: one product each, on all steps' rows stacked
+    d_all = _flat(d)
+    dW = d_all.T @ _flat(x)
+    db = np.sum(d_all, axis=0)[:, None]
+    dU_zr = _flat(d[1:, :, :2 * n_a]).T @ _flat(a[:-1]) + d[0, :, :2 * n_a].T @ a0.T   # a<t-1> is a0 at t = 1
+    grads = {"dx": (d_all @ W).reshape(x.shape), "da0": da_next.T}
+    for k, g in enumerate(GATES):
+        rows = slice(k * n_a, (k + 1) * n_a)
+        grads[f"dW_{g}"], grads[f"db_{g}"] = dW[rows], db[rows]
+        if g != "h":
+            grads[f"dU_{g}"] = dU_zr[rows]
+    grads["dU_h"] = _flat(d[:, :, 2 * n_a:]).T @ _flat(ra)
     return grads

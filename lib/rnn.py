@@ -2,8 +2,8 @@ r"""The plain recurrent neural network: forward, backpropagation through time, a
 
 Chapter 13 (recurrent networks) teaches the cell, the unrolled forward pass,
 sampling and the character-level language model; chapter 14 (backpropagation
-through time) the backward pass, the gradient norm through time, and clipping.
-The cell, for a batch of m examples at once:
+through time) the backward pass and the gradient norm through time. The cell,
+for a batch of m examples at once, and the output layer on top of it:
 
 .. math::
 
@@ -12,16 +12,41 @@ The cell, for a batch of m examples at once:
 
 Shapes (the book's notation): ``xt`` (n_x, m), ``a_prev`` (n_a, m); a batch of
 sequences ``x`` is (n_x, m, T_x), its states ``a`` (n_a, m, T_x) and its
-predictions ``y_pred`` (n_y, m, T_x). Parameters: ``W_ax`` (n_a, n_x), ``W_aa``
-(n_a, n_a), ``b_a`` (n_a, 1), ``W_ya`` (n_y, n_a), ``b_y`` (n_y, 1).
+logits (n_y, m, T_x). Parameters: ``W_ax`` (n_a, n_x), ``W_aa`` (n_a, n_a),
+``b_a`` (n_a, 1), ``W_ya`` (n_y, n_a), ``b_y`` (n_y, 1).
+
+Layers, each ``X_forward(...) -> (out, cache)`` and ``X_backward(dout, cache)
+-> grads`` (CONTRIBUTING, "The contract"): :func:`rnn_cell_forward` (one step),
+:func:`rnn_forward` (the states of whole sequences), :func:`rnn_output_forward`
+(the logits :math:`W_{ya} a^{<t>} + b_y`); :func:`sequence_loss` is the cost.
+
+Inside, the sequence functions store arrays **time-major, one row per
+example**, (T_x, m, n), as PyTorch does: step t's states ``a[t]`` are the
+(m, n_a) matrix :math:`(a^{<t+1>})^T`, one contiguous block, so the products
+read ``a_prev @ W_aa.T``, the transpose of :math:`W_{aa} a^{<t-1>}`; and all
+steps' rows side by side, ``a.reshape(T_x * m, n_a)``, are a free view, so a
+sum over the steps such as :math:`dW_{ax} = \sum_t dz^{<t>} x^{<t>T}` is one
+product without copying anything. The public functions take and return the
+book's (n, m, T_x); what they return is a transposed *view* of the stored
+array (``np.ascontiguousarray`` makes a copy), so passing it on to the next
+layer costs nothing. The public functions check their arguments once; the
+training loops call the private kernels (``_rnn_forward`` …), which trust theirs.
 """
+import math
+
 import numpy as np
 
-from lib._checks import as_array, check_positive, check_positive_int, check_shape
+from lib._checks import (as_float, as_indices, check_choice, check_parameters, check_positive,
+                         check_positive_int, check_seed, check_shape, common_float, make_rng)
 from lib.activations import softmax
-from lib.optimizers import adam_update
+from lib.optimizers import adam_update, clip_by_norm, clip_by_value, global_norm, sgd_update
+from lib.text import one_hot_sequences
 
 PARAMETER_NAMES = ("W_ax", "W_aa", "b_a", "W_ya", "b_y")
+"""The arrays of :func:`initialize_rnn`: the cell's three, then the output layer's two."""
+
+CLIP_MODES = ("value", "norm")
+OPTIMIZERS = ("adam", "sgd")
 
 
 def initialize_rnn(n_x, n_a, n_y, seed=0, scale=None):
@@ -31,19 +56,19 @@ def initialize_rnn(n_x, n_a, n_y, seed=0, scale=None):
         n_x: inputs per step (the vocabulary size for one-hot characters).
         n_a: hidden units.
         n_y: outputs per step.
-        seed: seed of the random generator.
-        scale: if given, ``W_aa`` is drawn N(0, scale²/n_a) instead: its
+        seed: an int ≥ 0 (same seed, same weights) or None.
+        scale: if given (> 0), ``W_aa`` is drawn N(0, scale²/n_a) instead: its
             eigenvalues then fill a disc of radius about ``scale`` (the
             circular law), the knob of chapter 14's vanishing/exploding
             experiment.
 
     Returns:
-        dict "W_ax" (n_a, n_x), "W_aa" (n_a, n_a), "b_a" (n_a, 1),
+        dict (float64) "W_ax" (n_a, n_x), "W_aa" (n_a, n_a), "b_a" (n_a, 1),
         "W_ya" (n_y, n_a), "b_y" (n_y, 1).
     """
     n_x, n_a, n_y = (check_positive_int(k, v) for k, v in (("n_x", n_x), ("n_a", n_a), ("n_y", n_y)))
-    rng = np.random.default_rng(seed)
-    w_aa = 1.0 if scale is None else check_positive("scale", scale)
+    w_aa = 1.0 if scale is None else float(check_positive("scale", scale))
+    rng = make_rng(seed)
     return {"W_ax": rng.standard_normal((n_a, n_x)) / np.sqrt(n_x),
             "W_aa": w_aa * rng.standard_normal((n_a, n_a)) / np.sqrt(n_a),
             "b_a": np.zeros((n_a, 1)),
@@ -51,54 +76,140 @@ def initialize_rnn(n_x, n_a, n_y, seed=0, scale=None):
             "b_y": np.zeros((n_y, 1))}
 
 
-def _sizes(parameters):
-    """(n_x, n_a) from the recurrent weights, after checking they are consistent."""
-    for k in ("W_ax", "W_aa", "b_a"):
-        if k not in parameters:
-            raise ValueError(f"parameters: missing '{k}'; expected the dict of initialize_rnn")
-    n_a, n_x = np.shape(parameters["W_ax"])
-    check_shape("parameters['W_aa']", np.asarray(parameters["W_aa"]), (n_a, n_a), "(n_a, n_a)")
-    check_shape("parameters['b_a']", np.asarray(parameters["b_a"]), (n_a, 1), "(n_a, 1)")
-    return n_x, n_a
-
+# ------------------------------------------------------------------ checks
 
 def check_sequences(x, n_x, name="x"):
-    """Return ``x`` as float (n_x, m, T_x), raising ValueError on a wrong rank, size or an empty sequence."""
-    x = as_array(name, x)
-    if x.ndim != 3:
-        raise ValueError(f"{name}: expected a 3-d array of shape (n_x, m, T_x), got shape {x.shape}")
-    check_shape(name, x, (n_x, None, None), "(n_x, m, T_x)")
-    if x.shape[1] == 0 or x.shape[2] == 0:
-        raise ValueError(f"{name}: expected a non-empty sequence, m >= 1 and T_x >= 1, got shape {x.shape}")
-    return x
+    """Return ``x`` as a float (n_x, m, T_x) array (float32 kept), finite and non-empty.
+
+    Args:
+        x: the sequences, (n_x, m, T_x).
+        n_x: the number of inputs per step expected.
+        name: the argument's name, for the message.
+
+    Raises:
+        ValueError (naming ``name``) on a wrong rank or n_x, an empty batch or
+        sequence, NaN or infinity; TypeError on non-numbers.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name: expected the argument's name as a str, got {type(name).__name__}")
+    n_x = check_positive_int("n_x", n_x)
+    x = as_float(name, x, ndim=3, meaning="(n_x, m, T_x)")
+    return check_shape(name, x, (n_x, None, None), "(n_x, m, T_x)")
+
+
+def _matrix(name, parameters, key, meaning, source):
+    """``parameters[key]`` checked as a finite 2-d float array."""
+    p = check_parameters(name, parameters, {key: None}, source)[key]
+    if p.ndim != 2:
+        raise ValueError(f"{name}[{key!r}]: expected a 2-d array {meaning}, got shape {p.shape}")
+    return p
+
+
+def _cell_parameters(parameters):
+    """The cell's arrays W_ax (n_a, n_x), W_aa (n_a, n_a), b_a (n_a, 1), checked: (dict, n_x, n_a)."""
+    n_a, n_x = _matrix("parameters", parameters, "W_ax", "(n_a, n_x)", "initialize_rnn").shape
+    p = check_parameters("parameters", parameters, {"W_ax": (n_a, n_x), "W_aa": (n_a, n_a), "b_a": (n_a, 1)},
+                         "initialize_rnn")
+    return p, n_x, n_a
+
+
+def _output_parameters(parameters, n_a=None):
+    """The output layer's arrays W_ya (n_y, n_a), b_y (n_y, 1), checked: (dict, n_a, n_y)."""
+    n_y, n_a_w = _matrix("parameters", parameters, "W_ya", "(n_y, n_a)", "initialize_rnn").shape
+    p = check_parameters("parameters", parameters, {"W_ya": (n_y, n_a if n_a else n_a_w), "b_y": (n_y, 1)},
+                         "initialize_rnn")
+    return p, n_a_w, n_y
+
+
+def _cast(dtype, *arrays):
+    return [a.astype(dtype, copy=False) for a in arrays]
+
+
+def _cast_dict(dtype, p):
+    return {k: v.astype(dtype, copy=False) for k, v in p.items()}
+
+
+def _check_cache(cache, layer, producer):
+    if not isinstance(cache, dict) or "layer" not in cache:
+        raise TypeError(f"cache: expected the cache that {producer} returned, got {type(cache).__name__}")
+    if cache["layer"] != layer:
+        raise ValueError(f"cache: expected the cache of {producer}, got the cache of a {cache['layer']!r} layer")
+    return cache
+
+
+def _upstream(name, dout, shape, meaning, dtype):
+    """An upstream gradient checked: finite, of ``shape``, in the layer's dtype."""
+    dout = check_shape(name, as_float(name, dout, ndim=len(shape), meaning=meaning), shape, meaning)
+    return dout.astype(dtype, copy=False)
+
+
+def _rows(arr):
+    """The book's (n, m, T_x) → (T_x, m, n), contiguous: free for the views the sequence layers return."""
+    return np.ascontiguousarray(arr.transpose(2, 1, 0))
+
+
+def _from_rows(arr):
+    """(T_x, m, n) → the book's (n, m, T_x), as a view."""
+    return arr.transpose(2, 1, 0)
+
+
+def _flat(arr):
+    """(T_x, m, n) → (T_x·m, n), all steps' rows stacked: a view."""
+    return arr.reshape(-1, arr.shape[-1])
+
+
+# Column-ordered time-major helpers, (T_x, n, m): lib.lstm works in this layout.
+
+def _time_major(arr):
+    """(n, m, T_x) → (T_x, n, m), contiguous."""
+    return np.ascontiguousarray(arr.transpose(2, 0, 1))
+
+
+def _book_layout(arr):
+    """(T_x, n, m) → the book's (n, m, T_x), as a view."""
+    return arr.transpose(1, 2, 0)
+
+
+def _columns(arr):
+    """(T_x, n, m) → (n, T_x·m): every step's columns side by side, for one product over all steps."""
+    T_x, n, m = arr.shape
+    return arr.transpose(1, 0, 2).reshape(n, T_x * m)
 
 
 # ----------------------------------------------------------------- one step
 
 def rnn_cell_forward(xt, a_prev, parameters):
-    r"""One RNN step: :math:`a^{<t>} = \tanh(W_{aa} a^{<t-1>} + W_{ax} x^{<t>} + b_a)`,
-    :math:`\hat y^{<t>} = \mathrm{softmax}(W_{ya} a^{<t>} + b_y)`.
+    r"""One RNN step: :math:`a^{<t>} = \tanh(W_{aa} a^{<t-1>} + W_{ax} x^{<t>} + b_a)`.
+
+    The prediction :math:`\hat y^{<t>}` is a separate layer on top,
+    :func:`rnn_output_forward`.
 
     Args:
         xt: (n_x, m) the inputs at step t.
         a_prev: (n_a, m) the hidden state :math:`a^{<t-1>}`.
-        parameters: the dict of :func:`initialize_rnn`.
+        parameters: dict with "W_ax" (n_a, n_x), "W_aa" (n_a, n_a), "b_a"
+            (n_a, 1), as :func:`initialize_rnn` makes (other entries are not read).
 
     Returns:
-        (a_next, yt_pred, cache): a_next (n_a, m), yt_pred (n_y, m) whose
-        columns sum to 1, cache (a_next, a_prev, xt, parameters).
+        (a_next, cache): a_next (n_a, m), the state :math:`a^{<t>}`; cache for
+        :func:`rnn_cell_backward`.
     """
-    n_x, n_a = _sizes(parameters)
-    xt = check_shape("xt", as_array("xt", xt, ndim=2), (n_x, None), "(n_x, m)")
-    a_prev = check_shape("a_prev", as_array("a_prev", a_prev, ndim=2), (n_a, xt.shape[1]), "(n_a, m)")
-    p = parameters
+    p, n_x, n_a = _cell_parameters(parameters)
+    xt = check_shape("xt", as_float("xt", xt, ndim=2, meaning="(n_x, m)"), (n_x, None), "(n_x, m)")
+    a_prev = as_float("a_prev", a_prev, ndim=2, meaning="(n_a, m)")
+    check_shape("a_prev", a_prev, (n_a, xt.shape[1]), "(n_a, m)")
+    dtype = common_float(xt, a_prev, *p.values())
+    return _rnn_cell_forward(*_cast(dtype, xt, a_prev), _cast_dict(dtype, p))
+
+
+def _rnn_cell_forward(xt, a_prev, p):
+    """rnn_cell_forward on checked arrays of one dtype."""
     a_next = np.tanh(p["W_aa"] @ a_prev + p["W_ax"] @ xt + p["b_a"])
-    yt_pred = softmax(p["W_ya"] @ a_next + p["b_y"], axis=0)
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+    return a_next, {"layer": "rnn_cell", "xt": xt, "a_prev": a_prev, "a_next": a_next, "parameters": p}
 
 
 def rnn_cell_backward(da_next, cache):
-    r"""Backward through one RNN step's state update (the output layer is separate).
+    r"""Backward through one RNN step.
 
     With :math:`dz = \partial J/\partial a^{<t>} \odot (1 - (a^{<t>})^2)`, the
     gradient of the pre-activation (tanh' written with the output):
@@ -110,59 +221,78 @@ def rnn_cell_backward(da_next, cache):
         db_a = \textstyle\sum_i dz
 
     Args:
-        da_next: (n_a, m) gradient of the loss with respect to :math:`a^{<t>}`.
+        da_next: (n_a, m) gradient of the cost with respect to :math:`a^{<t>}`.
         cache: from :func:`rnn_cell_forward`.
 
     Returns:
         dict "dxt" (n_x, m), "da_prev" (n_a, m), "dW_ax", "dW_aa", "db_a".
     """
-    a_next, a_prev, xt, p = cache
-    da_next = check_shape("da_next", as_array("da_next", da_next, ndim=2), a_next.shape, "(n_a, m)")
-    dz = da_next * (1.0 - a_next ** 2)
+    cache = _check_cache(cache, "rnn_cell", "rnn_cell_forward")
+    a_next = cache["a_next"]
+    da_next = _upstream("da_next", da_next, a_next.shape, "(n_a, m)", a_next.dtype)
+    return _rnn_cell_backward(da_next, cache)
+
+
+def _rnn_cell_backward(da_next, cache):
+    """rnn_cell_backward on a checked upstream gradient."""
+    p = cache["parameters"]
+    dz = da_next * (1.0 - cache["a_next"] ** 2)
     return {"dxt": p["W_ax"].T @ dz, "da_prev": p["W_aa"].T @ dz,
-            "dW_ax": dz @ xt.T, "dW_aa": dz @ a_prev.T,
+            "dW_ax": dz @ cache["xt"].T, "dW_aa": dz @ cache["a_prev"].T,
             "db_a": np.sum(dz, axis=1, keepdims=True)}
 
 
 # ------------------------------------------------------------ whole sequences
 
-def rnn_forward(x, a0, parameters):
-    r"""Run the RNN over a batch of sequences.
+def _check_sequence_inputs(x, a0, parameters):
+    p, n_x, n_a = _cell_parameters(parameters)
+    x = check_sequences(x, n_x)
+    a0 = as_float("a0", a0, ndim=2, meaning="(n_a, m)")
+    check_shape("a0", a0, (n_a, x.shape[1]), "(n_a, m)")
+    dtype = common_float(x, a0, *p.values())
+    x, a0 = _cast(dtype, x, a0)
+    return x, a0, _cast_dict(dtype, p)
 
-    The input products :math:`W_{ax} x^{<t>} + b_a` of all steps are formed
-    first, as one matrix product on ``x`` viewed as (n_x, m·T_x); the loop then
-    only adds :math:`W_{aa} a^{<t-1>}` and applies tanh. The outputs
-    :math:`\hat y^{<t>}` of all steps are likewise one product after the loop.
-    Equal to T_x calls of :func:`rnn_cell_forward` (a test checks it).
+
+def rnn_forward(x, a0, parameters):
+    r"""Run the RNN over a batch of sequences: the states :math:`a^{<1>} \ldots a^{<T_x>}`.
+
+    The input terms :math:`W_{ax} x^{<t>} + b_a` of all steps do not depend on
+    the previous state, so they are formed before the loop, in one product;
+    the loop then only adds :math:`W_{aa} a^{<t-1>}` and applies tanh. Equal to
+    T_x calls of :func:`rnn_cell_forward` (a test checks it).
 
     Args:
         x: (n_x, m, T_x) the input sequences.
         a0: (n_a, m) the initial hidden state.
-        parameters: the dict of :func:`initialize_rnn` (with "W_ya", "b_y").
+        parameters: dict with "W_ax", "W_aa", "b_a" (other entries are not read).
 
     Returns:
-        (a, y_pred, caches): a (n_a, m, T_x), y_pred (n_y, m, T_x), caches
-        the dict (x, a0, a, parameters, and "steps", the states again as
-        (T_x, n_a, m)) that :func:`rnn_backward` reads.
+        (a, cache): a (n_a, m, T_x), a view of the time-major states (module
+        docstring); cache for :func:`rnn_backward`.
     """
-    n_x, n_a = _sizes(parameters)
-    x = check_sequences(x, n_x)
-    a0 = check_shape("a0", as_array("a0", a0, ndim=2), (n_a, x.shape[1]), "(n_a, m)")
-    p = parameters
-    _, m, T_x = x.shape
-    pre = (p["W_ax"] @ x.reshape(n_x, m * T_x) + p["b_a"]).reshape(n_a, m, T_x)
-    steps = np.empty((T_x, n_a, m))            # time-major: each step's state is contiguous
-    a_prev = a0
-    for t in range(T_x):
-        a_prev = np.tanh(pre[:, :, t] + p["W_aa"] @ a_prev, out=steps[t])
-    a = np.ascontiguousarray(steps.transpose(1, 2, 0))
-    n_y = p["W_ya"].shape[0]
-    y_pred = softmax((p["W_ya"] @ a.reshape(n_a, m * T_x) + p["b_y"]).reshape(n_y, m, T_x), axis=0)
-    return a, y_pred, {"x": x, "a0": a0, "a": a, "steps": steps, "parameters": p}
+    x, a0, p = _check_sequence_inputs(x, a0, parameters)
+    a, cache = _rnn_forward(_rows(x), a0, p)
+    return _from_rows(a), cache
 
 
-def rnn_backward(da, caches):
-    r"""Backpropagation through time for :func:`rnn_forward`'s hidden states.
+def _rnn_forward(x, a0, p):
+    """rnn_forward on checked arrays, one row per example: x (T_x, m, n_x), a0 (n_a, m).
+
+    Returns a (T_x, m, n_a), whose a[t] is (a<t+1>)ᵀ, and the cache.
+    """
+    T_x, m, n_x = x.shape
+    a = (x.reshape(T_x * m, n_x) @ p["W_ax"].T).reshape(T_x, m, -1)   # (W_ax x<t>)ᵀ, all steps in one product
+    a += p["b_a"].T
+    a_prev = a0.T
+    for t in range(T_x):                         # a<t> = tanh(W_aa a<t-1> + W_ax x<t> + b_a), written in place
+        a[t] += a_prev @ p["W_aa"].T
+        a_prev = np.tanh(a[t], out=a[t])
+    return a, {"layer": "rnn", "x": x, "a0": a0, "a": a, "parameters": p}
+
+
+def rnn_backward(da, cache):
+    r"""Backpropagation through time for :func:`rnn_forward`.
 
     From the last step back to the first, the gradient reaching :math:`a^{<t>}`
     is the upstream ``da[:, :, t]`` plus :math:`W_{aa}^T dz^{<t+1>}` from the step
@@ -171,171 +301,210 @@ def rnn_backward(da, caches):
     loop: :math:`dW_{ax} = \sum_t dz^{<t>} x^{<t>T}` and so on.
 
     Args:
-        da: (n_a, m, T_x) upstream gradient of the loss with respect to every
-            hidden state (from the output layer: :func:`output_backward`).
-        caches: from :func:`rnn_forward`.
+        da: (n_a, m, T_x) gradient of the cost with respect to every hidden
+            state, from the layers above (:func:`rnn_output_backward`); zeros
+            where a state feeds no loss.
+        cache: from :func:`rnn_forward`.
 
     Returns:
         dict "dx" (n_x, m, T_x), "da0" (n_a, m), "dW_ax" (n_a, n_x),
         "dW_aa" (n_a, n_a), "db_a" (n_a, 1).
     """
-    x, a0, a, p = caches["x"], caches["a0"], caches["a"], caches["parameters"]
-    da = check_shape("da", as_array("da", da), a.shape, "(n_a, m, T_x)")
-    (n_x, m, T_x), n_a = x.shape, a.shape[0]
-    steps, da_steps = caches["steps"], da.transpose(2, 0, 1)      # (T_x, n_a, m) views
-    dz = np.empty((T_x, n_a, m))
-    da_prev = np.zeros((n_a, m))
+    cache = _check_cache(cache, "rnn", "rnn_forward")
+    T_x, m, n_a = cache["a"].shape
+    da = _upstream("da", da, (n_a, m, T_x), "(n_a, m, T_x)", cache["a"].dtype)
+    grads = _rnn_backward(_rows(da), cache)
+    grads["dx"] = _from_rows(grads["dx"])
+    return grads
+
+
+def _rnn_backward(da, cache):
+    """rnn_backward on a checked upstream gradient stored by rows, da (T_x, m, n_a); dx comes back by rows."""
+    x, a0, a, p = cache["x"], cache["a0"], cache["a"], cache["parameters"]
+    T_x, m, n_x = x.shape
+    dz = np.empty_like(a)                        # dz[t] = (dz<t+1>)ᵀ
+    da_next = np.zeros_like(a0.T)                # what flows back from step t+1, (m, n_a)
     for t in reversed(range(T_x)):
-        dz[t] = (da_steps[t] + da_prev) * (1.0 - steps[t] ** 2)
-        da_prev = p["W_aa"].T @ dz[t]
-    a_prevs = np.concatenate([a0[:, :, None], a[:, :, :-1]], axis=2)
-    dz_flat = dz.transpose(1, 2, 0).reshape(n_a, m * T_x)         # columns in x's (m, T_x) order
-    return {"dx": (p["W_ax"].T @ dz_flat).reshape(n_x, m, T_x), "da0": da_prev,
-            "dW_ax": dz_flat @ x.reshape(n_x, m * T_x).T,
-            "dW_aa": dz_flat @ a_prevs.reshape(n_a, m * T_x).T,
-            "db_a": np.sum(dz_flat, axis=1, keepdims=True)}
+        np.multiply(da[t] + da_next, 1.0 - a[t] ** 2, out=dz[t])
+        da_next = dz[t] @ p["W_aa"]              # (W_aaᵀ dz<t>)ᵀ
+    # sums over the steps: one product each, on all steps' rows stacked
+    dz_all = _flat(dz)
+    dW_aa = _flat(dz[1:]).T @ _flat(a[:-1]) + dz[0].T @ a0.T      # a<t-1> is a0 at the first step
+    return {"dx": (dz_all @ p["W_ax"]).reshape(T_x, m, n_x), "da0": da_next.T,
+            "dW_ax": dz_all.T @ _flat(x), "dW_aa": dW_aa,
+            "db_a": np.sum(dz_all, axis=0)[:, None]}
 
 
-def hidden_gradient_norms(caches, da_last=None):
-    r"""The norm of :math:`\partial L/\partial a^{<t>}` for every t, when the loss reads only the last state.
+def hidden_gradient_norms(cache, da_last=None):
+    r"""The norm of :math:`\partial J/\partial a^{<t>}` for every t, when the cost reads only the last state.
 
-    Starts from :math:`\partial L/\partial a^{<T_x>}` = ``da_last`` and applies
-    :math:`\partial L/\partial a^{<t-1>} = W_{aa}^T\big(\partial L/\partial a^{<t>} \odot (1 - (a^{<t>})^2)\big)`.
+    Starts from :math:`\partial J/\partial a^{<T_x>}` = ``da_last`` and applies
+    :math:`\partial J/\partial a^{<t-1>} = W_{aa}^T\big(\partial J/\partial a^{<t>} \odot (1 - (a^{<t>})^2)\big)`.
     Each step multiplies by a Jacobian; if its norm stays below 1 the gradient
     vanishes geometrically, above 1 it explodes (Bengio et al., 1994).
 
     Args:
-        caches: from :func:`rnn_forward`.
+        cache: from :func:`rnn_forward`.
         da_last: (n_a, m) the gradient at the last state; default all ones
-            divided by its norm, so the first norm is 1.
+            divided by its norm, so the last norm is 1.
 
     Returns:
-        (T_x,) array: entry t is the Frobenius norm of
-        :math:`\partial L/\partial a^{<t+1>}` (so the last entry is the start).
+        (T_x,) array (the states' dtype): entry t is the Frobenius norm of
+        :math:`\partial J/\partial a^{<t+1>}` (so the last entry is the start).
     """
-    a, p = caches["steps"], caches["parameters"]
-    T_x, n_a, m = a.shape
+    cache = _check_cache(cache, "rnn", "rnn_forward")
+    a, p = cache["a"], cache["parameters"]
+    T_x, m, n_a = a.shape
     if da_last is None:
-        da_last = np.ones((n_a, m)) / np.sqrt(n_a * m)
-    g = check_shape("da_last", as_array("da_last", da_last, ndim=2), (n_a, m), "(n_a, m)")
-    norms = np.empty(T_x)
+        da_last = np.full((n_a, m), 1.0 / math.sqrt(n_a * m), dtype=a.dtype)
+    g = _upstream("da_last", da_last, (n_a, m), "(n_a, m)", a.dtype)
+    norms = np.empty(T_x, dtype=a.dtype)
     for t in reversed(range(T_x)):
         norms[t] = np.linalg.norm(g)
-        g = p["W_aa"].T @ (g * (1.0 - a[t] ** 2))
+        g = p["W_aa"].T @ (g * (1.0 - a[t].T ** 2))      # a[t] is stored by rows: its transpose is a<t+1>
     return norms
 
 
-# ------------------------------------------------------- loss and output layer
+# ------------------------------------------------------- output layer and loss
 
-def check_indices(name, y, n_classes):
-    """Return integer array ``y`` after checking every entry is in [0, n_classes)."""
-    y = np.asarray(y)
-    if y.size and not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"{name}: expected integer indices, got dtype {y.dtype}")
-    y = y.astype(np.int64)
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"{name}: expected indices in [0, {n_classes - 1}] (the vocabulary), "
-                         f"got range [{y.min()}, {y.max()}]")
-    return y
-
-
-def sequence_loss(y_pred, y):
-    r"""Cross-entropy over every step of every sequence, and its gradient at the logits.
-
-    :math:`J = -\frac{1}{m T_x} \sum_i \sum_t \log \hat y^{(i)<t>}_{y^{(i)<t>}}`,
-    the mean loss per step in nats (uniform guessing over n_y symbols gives
-    :math:`\log n_y`). For a softmax output the gradient at the logits is
-    :math:`(\hat y - \mathrm{onehot}(y)) / (m T_x)`.
+def rnn_output_forward(a, parameters):
+    r"""The logits of every step, :math:`W_{ya} a^{<t>} + b_y`; softmax of them is :math:`\hat y^{<t>}`.
 
     Args:
-        y_pred: (n_y, m, T_x) predicted probabilities (from :func:`rnn_forward`).
+        a: (n_a, m, T_x) hidden states (from :func:`rnn_forward`), or (n_a, m) one step's.
+        parameters: dict with "W_ya" (n_y, n_a), "b_y" (n_y, 1) (other entries are not read).
+
+    Returns:
+        (logits, cache): logits (n_y, m, T_x), or (n_y, m) for one step;
+        cache for :func:`rnn_output_backward`.
+    """
+    p, n_a, n_y = _output_parameters(parameters)
+    a = as_float("a", a)
+    if a.ndim not in (2, 3):
+        raise ValueError(f"a: expected a 2-d (n_a, m) or 3-d (n_a, m, T_x) array, got shape {a.shape}")
+    check_shape("a", a, (n_a,) + (None,) * (a.ndim - 1), "(n_a, m, T_x)")
+    dtype = common_float(a, *p.values())
+    a, = _cast(dtype, a)
+    rows = np.ascontiguousarray(a.T)[None] if a.ndim == 2 else _rows(a)
+    logits, cache = _output_forward(rows, _cast_dict(dtype, p))
+    cache["one_step"] = a.ndim == 2
+    return (logits[0].T if a.ndim == 2 else _from_rows(logits)), cache
+
+
+def _output_forward(a, p):
+    """rnn_output_forward on checked states stored by rows, a (T_x, m, n_a) → logits (T_x, m, n_y)."""
+    logits = (_flat(a) @ p["W_ya"].T).reshape(a.shape[0], a.shape[1], -1)
+    logits += p["b_y"].T
+    return logits, {"layer": "rnn_output", "a": a, "parameters": p}
+
+
+def rnn_output_backward(dlogits, cache):
+    r"""Gradients of the output layer over all steps: :math:`dW_{ya} = \sum_t d\ell^{<t>} a^{<t>T}`,
+    :math:`db_y = \sum_t \sum_i d\ell^{<t>}`, and :math:`\partial J/\partial a^{<t>} = W_{ya}^T d\ell^{<t>}`.
+
+    Args:
+        dlogits: (n_y, m, T_x) gradient at the logits (from :func:`sequence_loss`),
+            or (n_y, m) if the forward pass took one step.
+        cache: from :func:`rnn_output_forward`.
+
+    Returns:
+        dict "da" (n_a, m, T_x) (or (n_a, m)), the upstream gradient that
+        :func:`rnn_backward` takes, "dW_ya" (n_y, n_a), "db_y" (n_y, 1).
+    """
+    cache = _check_cache(cache, "rnn_output", "rnn_output_forward")
+    T_x, m, n_a = cache["a"].shape
+    n_y = cache["parameters"]["W_ya"].shape[0]
+    dtype = cache["a"].dtype
+    if cache["one_step"]:
+        d = np.ascontiguousarray(_upstream("dlogits", dlogits, (n_y, m), "(n_y, m)", dtype).T)[None]
+    else:
+        d = _rows(_upstream("dlogits", dlogits, (n_y, m, T_x), "(n_y, m, T_x)", dtype))
+    grads = _output_backward(d, cache)
+    grads["da"] = grads["da"][0].T if cache["one_step"] else _from_rows(grads["da"])
+    return grads
+
+
+def _output_backward(dlogits, cache):
+    """rnn_output_backward on checked dlogits stored by rows (T_x, m, n_y); da comes back by rows."""
+    a, p = cache["a"], cache["parameters"]
+    d = _flat(dlogits)
+    return {"da": (d @ p["W_ya"]).reshape(a.shape), "dW_ya": d.T @ _flat(a),
+            "db_y": np.sum(d, axis=0)[:, None]}
+
+
+def sequence_loss(logits, y):
+    r"""Cross-entropy over every step of every sequence, and its gradient at the logits.
+
+    :math:`J = -\frac{1}{m T_x} \sum_i \sum_t \log \hat y^{(i)<t>}_{y^{(i)<t>}}`
+    with :math:`\hat y = \mathrm{softmax}(\text{logits})` over the n_y rows:
+    the mean loss per step in nats (uniform guessing over n_y symbols gives
+    :math:`\log n_y`). Computed with log-sum-exp, so any finite logits give a
+    finite loss. The gradient at the logits is
+    :math:`(\hat y - \mathrm{onehot}(y)) / (m T_x)`: the cost's gradient
+    carries the 1/(m T_x).
+
+    Args:
+        logits: (n_y, m, T_x), from :func:`rnn_output_forward`.
         y: (m, T_x) integer targets in [0, n_y).
 
     Returns:
         (loss, dlogits): the float loss and dlogits (n_y, m, T_x).
     """
-    y_pred = as_array("y_pred", y_pred, ndim=3)
-    n_y, m, T_x = y_pred.shape
-    y = check_indices("y", y, n_y)
+    logits = as_float("logits", logits, ndim=3, meaning="(n_y, m, T_x)")
+    n_y, m, T_x = logits.shape
+    y = as_indices("y", y, n_y, ndim=2, meaning="(m, T_x)")
     check_shape("y", y, (m, T_x), "(m, T_x)")
-    mm, tt = np.meshgrid(np.arange(m), np.arange(T_x), indexing="ij")
-    picked = y_pred[y, mm, tt]
-    loss = -float(np.mean(np.log(np.maximum(picked, 1e-300))))
-    dlogits = y_pred.copy()
-    dlogits[y, mm, tt] -= 1.0
-    return loss, dlogits / (m * T_x)
+    loss, dlogits = _sequence_loss(_rows(logits), y.T)
+    return loss, _from_rows(dlogits)
 
 
-def output_backward(dlogits, caches):
-    r"""Gradients of the output layer :math:`W_{ya} a^{<t>} + b_y` over all steps.
-
-    Args:
-        dlogits: (n_y, m, T_x) gradient at the logits (from :func:`sequence_loss`).
-        caches: from :func:`rnn_forward`.
-
-    Returns:
-        dict "dW_ya" (n_y, n_a), "db_y" (n_y, 1) and "da" (n_a, m, T_x), the
-        upstream gradient that :func:`rnn_backward` takes.
-    """
-    a, p = caches["a"], caches["parameters"]
-    n_a, m, T_x = a.shape
-    n_y = p["W_ya"].shape[0]
-    d = check_shape("dlogits", as_array("dlogits", dlogits), (n_y, m, T_x), "(n_y, m, T_x)")
-    d = d.reshape(n_y, m * T_x)
-    return {"dW_ya": d @ a.reshape(n_a, m * T_x).T, "db_y": np.sum(d, axis=1, keepdims=True),
-            "da": (p["W_ya"].T @ d).reshape(n_a, m, T_x)}
+def _sequence_loss(z, y):
+    """sequence_loss on checked logits stored by rows, z (T_x, m, n_y), and targets y (T_x, m)."""
+    T_x, m, _ = z.shape
+    shifted = z - np.max(z, axis=2, keepdims=True)
+    e = np.exp(shifted)
+    total = np.sum(e, axis=2, keepdims=True)
+    tt, ii = np.indices(y.shape)
+    loss = float(np.mean(np.log(total[:, :, 0]) - shifted[tt, ii, y]))   # log ŷ = shifted − log Σ e
+    dz = e / total                                # ŷ, the softmax
+    dz[tt, ii, y] -= 1.0
+    dz /= m * T_x
+    return loss, dz
 
 
 def loss_and_gradients(x, y, a0, parameters):
-    """Forward, loss and BPTT for a batch: returns (loss, grads, a_last).
+    """Forward, loss and BPTT for a batch: (loss, grads, a_last).
+
+    rnn_forward → rnn_output_forward → sequence_loss → rnn_output_backward →
+    rnn_backward.
 
     Args:
-        x: (n_x, m, T_x) inputs; y: (m, T_x) integer targets; a0: (n_a, m).
+        x: (n_x, m, T_x) inputs; y: (m, T_x) integer targets in [0, n_y);
+        a0: (n_a, m) the initial state.
         parameters: the dict of :func:`initialize_rnn`.
 
     Returns:
         loss (float, mean per step), grads (dict "dW_ax", "dW_aa", "db_a",
         "dW_ya", "db_y"), and a_last (n_a, m), the final hidden state.
     """
-    a, y_pred, caches = rnn_forward(x, a0, parameters)
-    loss, dlogits = sequence_loss(y_pred, y)
-    out = output_backward(dlogits, caches)
-    grads = rnn_backward(out.pop("da"), caches)
-    grads.update(out)
+    x, a0, p = _check_sequence_inputs(x, a0, parameters)
+    out, _, n_y = _output_parameters(parameters, n_a=a0.shape[0])
+    y = as_indices("y", y, n_y, ndim=2, meaning="(m, T_x)")
+    check_shape("y", y, x.shape[1:], "(m, T_x)")
+    dtype = common_float(x, *out.values())
+    x, a0 = _cast(dtype, x, a0)
+    return _loss_and_gradients(_rows(x), y.T, a0, _cast_dict(dtype, {**p, **out}))
+
+
+def _loss_and_gradients(x, y, a0, p):
+    """loss_and_gradients on checked x stored by rows (T_x, m, n_x) and targets y (T_x, m)."""
+    a, cache = _rnn_forward(x, a0, p)
+    logits, out_cache = _output_forward(a, p)
+    loss, dlogits = _sequence_loss(logits, y)
+    grads = _output_backward(dlogits, out_cache)
+    grads.update(_rnn_backward(grads.pop("da"), cache))
     del grads["dx"], grads["da0"]
-    return loss, grads, a[:, :, -1]
-
-
-# --------------------------------------------------------- clipping, updates
-
-def clip(gradients, max_value):
-    r"""Clip every gradient entry to :math:`[-\text{max\_value}, \text{max\_value}]`.
-
-    Args:
-        gradients: dict name → array.
-        max_value: the bound, > 0.
-
-    Returns:
-        a new dict with the clipped arrays (the input is left unchanged).
-    """
-    check_positive("max_value", max_value)
-    return {k: np.clip(v, -max_value, max_value) for k, v in gradients.items()}
-
-
-def clip_by_norm(gradients, max_norm):
-    r"""Rescale all gradients together so their global norm is at most ``max_norm``.
-
-    :math:`g \leftarrow g \cdot \min(1, \text{max\_norm} / \lVert g \rVert)` with
-    :math:`\lVert g \rVert` the norm of all arrays stacked (Pascanu et al., 2013):
-    unlike :func:`clip`, the direction of the step is kept.
-
-    Returns:
-        (clipped, norm): the new dict and the norm before clipping.
-    """
-    check_positive("max_norm", max_norm)
-    norm = float(np.sqrt(sum(np.sum(v * v) for v in gradients.values())))
-    factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
-    return {k: v * factor for k, v in gradients.items()}, norm
+    return loss, grads, a[-1].T
 
 
 # ------------------------------------------------------------------ sampling
@@ -350,59 +519,68 @@ def sample(parameters, start_index, max_length=50, temperature=1.0, seed=0, stop
     Args:
         parameters: the dict of :func:`initialize_rnn`, with n_x = n_y (a vocabulary).
         start_index: the first input symbol (for words, the newline that precedes one).
-        max_length: at most this many symbols are drawn.
+        max_length: at most this many symbols are drawn, ≥ 1.
         temperature: τ > 0.
-        seed: seed of the random generator (same seed, same sample).
+        seed: an int ≥ 0 (same seed, same sample) or None.
         stop_index: stop after drawing this symbol (it is included); None: never.
 
     Returns:
         list of int, the drawn symbols.
     """
-    n_x, n_a = _sizes(parameters)
+    p, n_x, n_a = _cell_parameters(parameters)
+    out, _, n_y = _output_parameters(parameters, n_a=n_a)
+    if n_y != n_x:
+        raise ValueError(f"parameters: expected n_y = n_x (one vocabulary, each output fed back as the next "
+                         f"input), got W_ya of shape {out['W_ya'].shape} and W_ax of shape {p['W_ax'].shape}")
     check_positive("temperature", temperature)
     max_length = check_positive_int("max_length", max_length)
-    start_index = int(check_indices("start_index", np.int64(start_index), n_x))
-    rng = np.random.default_rng(seed)
-    p = parameters
-    a, idx, out = np.zeros((n_a, 1)), start_index, []
+    start_index = int(as_indices("start_index", start_index, n_x, ndim=0))
+    if stop_index is not None:
+        stop_index = int(as_indices("stop_index", stop_index, n_x, ndim=0))
+    rng = make_rng(seed)
+    p.update(out)
+    a, idx, drawn = np.zeros((n_a, 1), dtype=common_float(*p.values())), start_index, []
     for _ in range(max_length):
         a = np.tanh(p["W_aa"] @ a + p["W_ax"][:, [idx]] + p["b_a"])   # W_ax @ one-hot = a column
         probs = softmax((p["W_ya"] @ a + p["b_y"]) / temperature, axis=0).ravel()
+        if probs.dtype != np.float64:             # the sampler wants probabilities summing to 1 in float64
+            probs = probs.astype(np.float64) / np.sum(probs, dtype=np.float64)
         idx = int(rng.choice(probs.size, p=probs))
-        out.append(idx)
+        drawn.append(idx)
         if idx == stop_index:
             break
-    return out
+    return drawn
 
 
 # ------------------------------------------------------------------ training
 
 def train_language_model(corpus, vocab_size, n_a=64, seq_length=25, batch_size=32,
-                         n_iterations=1500, learning_rate=0.01, clip_value=5.0,
-                         clip_mode="value", seed=0, eval_every=50, eval_corpus=None,
+                         num_iterations=1500, learning_rate=0.01, clip_value=5.0,
+                         clip_mode="value", seed=0, record_every=50, eval_corpus=None,
                          optimizer="adam", scale=None):
-    r"""Train a character-level RNN language model with Adam on random windows of a corpus.
+    r"""Train a character-level RNN language model on random windows of a corpus.
 
     Each iteration takes ``batch_size`` windows of ``seq_length + 1`` symbols
     at random offsets; the input is symbols 0…T−1 one-hot, the target symbols
     1…T (predict the next one). Every window starts from :math:`a^{<0>} = 0`.
-    The gradients are clipped (:func:`clip` or :func:`clip_by_norm`) before
-    the update, an Adam step (:func:`lib.optimizers.adam_update`) or plain gradient descent
-    :math:`\theta \leftarrow \theta - \alpha\, d\theta`.
+    The gradients are clipped (:func:`lib.optimizers.clip_by_value` or
+    :func:`lib.optimizers.clip_by_norm`) before the update, an Adam step
+    (:func:`lib.optimizers.adam_update`) or plain gradient descent
+    (:func:`lib.optimizers.sgd_update`).
 
     Args:
-        corpus: (N,) integer symbols in [0, vocab_size).
+        corpus: (N,) integer symbols in [0, vocab_size), N ≥ seq_length + 1.
         vocab_size: n_x = n_y.
         n_a: hidden units.
         seq_length: T_x of each window.
         batch_size: m windows per step.
-        n_iterations: Adam steps.
-        learning_rate: α.
-        clip_value: the clipping bound; None for no clipping.
-        clip_mode: "value" (elementwise) or "norm" (global norm).
-        seed: seeds the initial weights and the windows.
-        eval_every: record the training loss (mean of the last iterations)
-            and the held-out loss every this many iterations.
+        num_iterations: gradient steps.
+        learning_rate: α > 0.
+        clip_value: the clipping bound, > 0; None for no clipping.
+        clip_mode: "value" (each entry) or "norm" (the global norm).
+        seed: an int ≥ 0 or None; seeds the initial weights and the windows.
+        record_every: record the training loss (mean since the last record)
+            and the held-out loss every this many iterations (and at the last).
         eval_corpus: (N',) held-out symbols, evaluated on fixed windows.
         optimizer: "adam" or "sgd".
         scale: passed to :func:`initialize_rnn` (the size of the initial W_aa).
@@ -412,72 +590,90 @@ def train_language_model(corpus, vocab_size, n_a=64, seq_length=25, batch_size=3
         "eval_loss" (lists; eval_loss empty without eval_corpus) and
         "grad_norm" (one per iteration, before clipping).
     """
-    corpus = check_indices("corpus", np.asarray(corpus).reshape(-1), vocab_size)
+    vocab_size = check_positive_int("vocab_size", vocab_size)
+    corpus = as_indices("corpus", corpus, vocab_size, ndim=1, meaning="(N,)")
     seq_length = check_positive_int("seq_length", seq_length)
     batch_size = check_positive_int("batch_size", batch_size)
-    n_iterations = check_positive_int("n_iterations", n_iterations)
-    eval_every = check_positive_int("eval_every", eval_every)
+    num_iterations = check_positive_int("num_iterations", num_iterations)
+    record_every = check_positive_int("record_every", record_every)
     if corpus.size < seq_length + 1:
         raise ValueError(f"corpus: expected at least seq_length + 1 = {seq_length + 1} symbols, got {corpus.size}")
-    if clip_mode not in ("value", "norm"):
-        raise ValueError(f"clip_mode: expected 'value' or 'norm', got {clip_mode!r}")
-    if optimizer not in ("adam", "sgd"):
-        raise ValueError(f"optimizer: expected 'adam' or 'sgd', got {optimizer!r}")
+    check_choice("clip_mode", clip_mode, CLIP_MODES)
+    check_choice("optimizer", optimizer, OPTIMIZERS)
     check_positive("learning_rate", learning_rate)
+    if clip_value is not None:
+        check_positive("clip_value", clip_value)
+    seed = check_seed(seed)
     parameters = initialize_rnn(vocab_size, n_a, vocab_size, seed=seed, scale=scale)
-    rng = np.random.default_rng(seed + 1)
-    eye = np.eye(vocab_size)
     if eval_corpus is not None:
-        ex, ey = _fixed_windows(check_indices("eval_corpus", np.asarray(eval_corpus).reshape(-1), vocab_size),
-                                seq_length, eye)
+        eval_x, eval_y = _windows(as_indices("eval_corpus", eval_corpus, vocab_size, ndim=1, meaning="(N',)"),
+                                  seq_length, vocab_size, "eval_corpus")
+    rng = np.random.default_rng(None if seed is None else seed + 1)
     history = {"iteration": [], "train_loss": [], "eval_loss": [], "grad_norm": []}
     state, recent = {}, []
     a0 = np.zeros((n_a, batch_size))
-    for it in range(1, n_iterations + 1):
+    for it in range(1, num_iterations + 1):
         starts = rng.integers(0, corpus.size - seq_length, size=batch_size)
         windows = corpus[starts[:, None] + np.arange(seq_length + 1)]          # (m, T_x + 1)
-        x = eye[windows[:, :-1]].transpose(2, 0, 1)                            # (n_x, m, T_x)
-        loss, grads, _ = loss_and_gradients(x, windows[:, 1:], a0, parameters)
-        history["grad_norm"].append(float(np.sqrt(sum(np.sum(g * g) for g in grads.values()))))
+        x = _rows(one_hot_sequences(windows[:, :-1], vocab_size))                # (T_x, m, n_x)
+        loss, grads, _ = _loss_and_gradients(x, windows[:, 1:].T, a0, parameters)
+        history["grad_norm"].append(global_norm(grads))
         if clip_value is not None:       # clipping bounds the step a rare huge gradient can take
-            grads = clip(grads, clip_value) if clip_mode == "value" else clip_by_norm(grads, clip_value)[0]
+            grads = (clip_by_value(grads, clip_value) if clip_mode == "value"
+                     else clip_by_norm(grads, clip_value)[0])
         if optimizer == "adam":
             adam_update(parameters, grads, state, learning_rate)
         else:
-            for name in parameters:
-                parameters[name] -= learning_rate * grads["d" + name]
+            sgd_update(parameters, grads, learning_rate)
         recent.append(loss)
-        if it % eval_every == 0 or it == n_iterations:
+        if it % record_every == 0 or it == num_iterations:
             history["iteration"].append(it)
             history["train_loss"].append(float(np.mean(recent)))
             recent = []
             if eval_corpus is not None:
-                history["eval_loss"].append(evaluate_loss(parameters, ex, ey))
+                history["eval_loss"].append(_evaluate_loss(parameters, eval_x, eval_y))
     return parameters, history
 
 
-def _fixed_windows(corpus, seq_length, eye):
-    """Cut a corpus into consecutive windows: x (n_x, m, T_x), y (m, T_x)."""
+def _windows(corpus, seq_length, n_x, name):
+    """Cut a corpus into consecutive windows: one-hot x by rows (T_x, m, n_x) and targets y (T_x, m)."""
     n = (corpus.size - 1) // seq_length
     if n == 0:
-        raise ValueError(f"eval_corpus: expected at least seq_length + 1 = {seq_length + 1} symbols")
+        raise ValueError(f"{name}: expected at least seq_length + 1 = {seq_length + 1} symbols, got {corpus.size}")
     idx = corpus[: n * seq_length + 1]
     inputs = idx[:-1].reshape(n, seq_length)
     targets = idx[1:].reshape(n, seq_length)
-    return eye[inputs].transpose(2, 0, 1), targets
+    return _rows(one_hot_sequences(inputs, n_x)), targets.T
+
+
+def _evaluate_loss(p, x, y):
+    a, _ = _rnn_forward(x, np.zeros((p["W_aa"].shape[0], x.shape[1]), dtype=x.dtype), p)
+    return _sequence_loss(_output_forward(a, p)[0], y)[0]
 
 
 def evaluate_loss(parameters, x, y):
-    """Mean cross-entropy per step (nats) of the model on inputs x (n_x, m, T_x) and targets y (m, T_x)."""
-    _, n_a = _sizes(parameters)
-    x = check_sequences(x, np.shape(parameters["W_ax"])[1])
-    _, y_pred, _ = rnn_forward(x, np.zeros((n_a, x.shape[1])), parameters)
-    return sequence_loss(y_pred, y)[0]
+    """Mean cross-entropy per step (nats) of the model on inputs x (n_x, m, T_x) and targets y (m, T_x).
+
+    Every sequence starts from :math:`a^{<0>} = 0`.
+    """
+    p, n_x, n_a = _cell_parameters(parameters)
+    out, _, n_y = _output_parameters(parameters, n_a=n_a)
+    x = check_sequences(x, n_x)
+    y = as_indices("y", y, n_y, ndim=2, meaning="(m, T_x)")
+    check_shape("y", y, x.shape[1:], "(m, T_x)")
+    dtype = common_float(x, *p.values(), *out.values())
+    return _evaluate_loss(_cast_dict(dtype, {**p, **out}), _rows(x.astype(dtype, copy=False)), y.T)
 
 
 def language_model_loss(parameters, corpus, seq_length=25):
-    """Mean cross-entropy per symbol (nats) of the model on a held-out corpus of symbols (N,)."""
-    n_x, _ = _sizes(parameters)
-    corpus = check_indices("corpus", np.asarray(corpus).reshape(-1), n_x)
-    x, y = _fixed_windows(corpus, check_positive_int("seq_length", seq_length), np.eye(n_x))
-    return evaluate_loss(parameters, x, y)
+    """Mean cross-entropy per symbol (nats) of the model on a held-out corpus of symbols (N,).
+
+    The corpus is cut into consecutive windows of ``seq_length`` inputs, each
+    started from :math:`a^{<0>} = 0`, as ``train_language_model`` evaluates.
+    """
+    p, n_x, n_a = _cell_parameters(parameters)
+    out, _, n_y = _output_parameters(parameters, n_a=n_a)
+    corpus = as_indices("corpus", corpus, min(n_x, n_y), ndim=1, meaning="(N,)")
+    x, y = _windows(corpus, check_positive_int("seq_length", seq_length), n_x, "corpus")
+    dtype = common_float(*p.values(), *out.values())
+    return _evaluate_loss(_cast_dict(dtype, {**p, **out}), x.astype(dtype, copy=False), y)

@@ -1,22 +1,28 @@
-r"""Long-gap sequence tasks, a many-to-one classifier on either cell, and the pictures of sequence shapes.
+r"""A long-gap sequence task and a many-to-one classifier on either recurrent cell.
 
 Chapter 14 (backpropagation through time) uses :func:`make_remember_first`
 and :func:`train_last_step_classifier` to show the plain RNN (:mod:`lib.rnn`)
-failing where the GRU (:mod:`lib.gru`) succeeds; chapter 12 draws the kinds
-of sequence models with :func:`draw_sequence_shapes`.
+failing where the GRU (:mod:`lib.gru`) succeeds.
 
 The task: the first step shows one of ``n_classes`` symbols, the next
 :math:`T_x - 1` steps show random distractor symbols, and the network must
 name the first symbol after reading the last. Only the first step carries
 information, so the gradient that teaches it must cross the whole gap.
+
+The classifier is one layer in the package's contract:
+:func:`classifier_forward` gives the logits :math:`W_{ya} a^{<T_x>} + b_y`
+of the last state, :func:`classifier_backward` the gradients of the input
+and of every parameter.
 """
 import numpy as np
 
-from lib._checks import as_array, check_positive, check_positive_int
-from lib.losses import softmax_cross_entropy
-from lib.optimizers import adam_update
+from lib import gru, rnn
+from lib._checks import (as_float, as_indices, check_choice, check_parameters, check_positive, check_positive_int,
+                         check_seed, common_float, make_rng)
+from lib.optimizers import adam_update, clip_by_norm
 
 CELLS = ("rnn", "gru")
+"""The recurrent cells the classifier can use."""
 
 
 def make_remember_first(m, T_x, n_classes=4, seed=0):
@@ -31,18 +37,18 @@ def make_remember_first(m, T_x, n_classes=4, seed=0):
     Guessing gives accuracy 1/n_classes.
 
     Args:
-        m: number of sequences.
+        m: number of sequences, ≥ 1.
         T_x: length of each sequence (the gap is T_x − 1 steps), ≥ 1.
         n_classes: number of symbols, ≥ 2.
-        seed: seed of the random generator.
+        seed: an int ≥ 0 (same seed, same task) or None.
 
     Returns:
-        (x, y): x (n_classes + 1, m, T_x), y (m,) integer labels in [0, n_classes).
+        (x, y): x (n_classes + 1, m, T_x) float64, y (m,) integer labels in [0, n_classes).
     """
     m = check_positive_int("m", m)
     T_x = check_positive_int("T_x", T_x)
     n_classes = check_positive_int("n_classes", n_classes, minimum=2)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     symbols = rng.integers(0, n_classes, size=(m, T_x))
     x = np.zeros((n_classes + 1, m, T_x))
     x[symbols, np.arange(m)[:, None], np.arange(T_x)] = 1.0
@@ -53,174 +59,212 @@ def make_remember_first(m, T_x, n_classes=4, seed=0):
 def initialize_classifier(cell, n_x, n_a, n_classes, seed=0, update_bias=-2.0):
     """Parameters of a many-to-one classifier: the cell's arrays plus the head "W_ya" (n_classes, n_a), "b_y" (n_classes, 1).
 
-    ``update_bias`` is passed to :func:`lib.gru.initialize_gru` (GRU only).
+    Args:
+        cell: "rnn" or "gru".
+        n_x, n_a, n_classes: inputs per step, hidden units, classes.
+        seed: an int ≥ 0 or None.
+        update_bias: passed to :func:`lib.gru.initialize_gru` (GRU only).
     """
-    from lib import gru, rnn
-
-    if cell not in CELLS:
-        raise ValueError(f"cell: expected one of {CELLS}, got {cell!r}")
+    check_choice("cell", cell, CELLS)
+    n_x, n_a = check_positive_int("n_x", n_x), check_positive_int("n_a", n_a)
+    n_classes = check_positive_int("n_classes", n_classes)
+    seed = check_seed(seed)
     if cell == "rnn":
         return rnn.initialize_rnn(n_x, n_a, n_classes, seed=seed)
-    params = gru.initialize_gru(n_x, n_a, seed=seed, update_bias=update_bias)
-    rng = np.random.default_rng(seed + 1000)
-    params["W_ya"] = rng.standard_normal((n_classes, n_a)) / np.sqrt(n_a)
-    params["b_y"] = np.zeros((n_classes, 1))
-    return params
+    parameters = gru.initialize_gru(n_x, n_a, seed=seed, update_bias=update_bias)
+    rng = np.random.default_rng(None if seed is None else seed + 1000)
+    parameters["W_ya"] = rng.standard_normal((n_classes, n_a)) / np.sqrt(n_a)
+    parameters["b_y"] = np.zeros((n_classes, 1))
+    return parameters
 
 
-def _hidden_forward(cell, x, params):
-    from lib import gru, rnn
-
-    a0 = np.zeros((params["W_ya"].shape[1], x.shape[1]))
+def _check_classifier(cell, parameters):
+    """The cell's arrays and the head, checked: (dict of one dtype, n_x, n_classes)."""
+    check_choice("cell", cell, CELLS)
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters: expected the dict of initialize_classifier, got {type(parameters).__name__}")
     if cell == "rnn":
-        a, _, caches = rnn.rnn_forward(x, a0, params)
+        p, n_x, n_a = rnn._cell_parameters(parameters)
     else:
-        a, caches = gru.gru_forward(x, a0, params)
-    return a, caches
+        p, n_x, n_a = gru._gru_parameters(parameters)
+    head = rnn._matrix("parameters", parameters, "W_ya", "(n_classes, n_a)", "initialize_classifier")
+    head = check_parameters("parameters", parameters, {"W_ya": (head.shape[0], n_a), "b_y": (head.shape[0], 1)},
+                            "initialize_classifier")
+    p.update(head)
+    return p, n_x, head["W_ya"].shape[0]
 
 
-def classifier_forward(cell, x, params):
-    r"""Logits of the last step, :math:`W_{ya} a^{<T_x>} + b_y`: (n_classes, m), and the caches."""
-    a, caches = _hidden_forward(cell, x, params)
-    return params["W_ya"] @ a[:, :, -1] + params["b_y"], (a, caches)
+def _labels(name, y, m, n_classes):
+    y = as_indices(name, y, n_classes, ndim=1, meaning="(m,)")
+    if y.shape != (m,):
+        raise ValueError(f"{name}: expected shape ({m},) (m,), got {y.shape}")
+    return y
 
 
-def classifier_loss_and_gradients(cell, x, y, params):
+def _checked_inputs(cell, x, parameters):
+    """cell, x, parameters checked and of one dtype; x stored by rows (T_x, m, n_x), as lib.rnn's kernels take it."""
+    p, n_x, n_classes = _check_classifier(cell, parameters)
+    x = rnn.check_sequences(x, n_x)
+    dtype = common_float(x, *p.values())
+    return rnn._rows(x.astype(dtype, copy=False)), rnn._cast_dict(dtype, p), n_classes
+
+
+_FORWARD = {"rnn": rnn._rnn_forward, "gru": gru._gru_forward}
+_BACKWARD = {"rnn": rnn._rnn_backward, "gru": gru._gru_backward}
+
+
+def classifier_forward(cell, x, parameters):
+    r"""Logits of the last step, :math:`W_{ya} a^{<T_x>} + b_y`, every sequence started from :math:`a^{<0>} = 0`.
+
+    Args:
+        cell: "rnn" or "gru", the cell ``parameters`` were made for.
+        x: (n_x, m, T_x) the input sequences.
+        parameters: from :func:`initialize_classifier` with the same cell.
+
+    Returns:
+        (logits, cache): logits (n_classes, m); cache for :func:`classifier_backward`.
+    """
+    x, p, _ = _checked_inputs(cell, x, parameters)
+    return _classifier_forward(cell, x, p)
+
+
+def _classifier_forward(cell, x, p):
+    """classifier_forward on checked arrays, x stored by rows (T_x, m, n_x)."""
+    a0 = np.zeros((p["W_ya"].shape[1], x.shape[1]), dtype=x.dtype)
+    a, cell_cache = _FORWARD[cell](x, a0, p)           # a (T_x, m, n_a): a[-1] is (a<T_x>)ᵀ
+    logits = p["W_ya"] @ a[-1].T + p["b_y"]
+    return logits, {"layer": "classifier", "cell": cell, "a": a, "cell_cache": cell_cache, "parameters": p}
+
+
+def classifier_backward(dlogits, cache):
+    r"""Gradients of the classifier: only :math:`a^{<T_x>}` feeds the logits, so the upstream
+    gradient of the states is zero at every step but the last, :math:`W_{ya}^T\, d\text{logits}`;
+    BPTT carries it back to step 1.
+
+    Args:
+        dlogits: (n_classes, m) gradient of the cost at the logits.
+        cache: from :func:`classifier_forward`.
+
+    Returns:
+        dict "dx" (n_x, m, T_x) and "d" + name for every entry of the parameters
+        (the cell's and "dW_ya", "db_y").
+    """
+    cache = rnn._check_cache(cache, "classifier", "classifier_forward")
+    a = cache["a"]
+    n_classes = cache["parameters"]["W_ya"].shape[0]
+    dlogits = rnn._upstream("dlogits", dlogits, (n_classes, a.shape[1]), "(n_classes, m)", a.dtype)
+    grads = _classifier_backward(dlogits, cache)
+    grads["dx"] = rnn._from_rows(grads["dx"])
+    return grads
+
+
+def _classifier_backward(dlogits, cache):
+    """classifier_backward on checked dlogits; dx comes back stored by rows."""
+    a, p = cache["a"], cache["parameters"]
+    da = np.zeros_like(a)
+    da[-1] = dlogits.T @ p["W_ya"]                     # (W_yaᵀ dlogits)ᵀ, at the last step only
+    grads = _BACKWARD[cache["cell"]](da, cache["cell_cache"])
+    del grads["da0"]
+    grads["dW_ya"] = dlogits @ a[-1]
+    grads["db_y"] = np.sum(dlogits, axis=1, keepdims=True)
+    return grads
+
+
+def classifier_loss_and_gradients(cell, x, y, parameters):
     r"""Cross-entropy of the last step's softmax and the gradients of every parameter.
 
-    Only :math:`a^{<T_x>}` feeds the loss, so the upstream gradient ``da`` is
-    zero at every step but the last; BPTT carries it back to step 1.
+    :math:`J = -\frac1m \sum_i \log \mathrm{softmax}(\text{logits}^{(i)})_{y^{(i)}}`,
+    whose gradient at the logits carries the 1/m (:func:`lib.rnn.sequence_loss`
+    with one step); :func:`classifier_backward` does the rest.
 
     Args:
         cell: "rnn" or "gru".
-        x: (n_x, m, T_x) inputs; y: (m,) integer labels.
-        params: from :func:`initialize_classifier`.
+        x: (n_x, m, T_x) inputs; y: (m,) integer labels in [0, n_classes).
+        parameters: from :func:`initialize_classifier`.
 
     Returns:
         (loss, grads) with grads "d" + name for every parameter.
     """
-    from lib import gru, rnn
+    x, p, n_classes = _checked_inputs(cell, x, parameters)
+    y = _labels("y", y, x.shape[1], n_classes)
+    return _classifier_loss_and_gradients(cell, x, y, p)
 
-    logits, (a, caches) = classifier_forward(cell, x, params)
-    n_classes = logits.shape[0]
-    loss, dz = softmax_cross_entropy(logits, np.eye(n_classes)[y].T)
-    da = np.zeros_like(a)
-    da[:, :, -1] = params["W_ya"].T @ dz
-    grads = rnn.rnn_backward(da, caches) if cell == "rnn" else gru.gru_backward(da, caches)
-    grads.pop("dx"), grads.pop("da0")
-    grads["dW_ya"] = dz @ a[:, :, -1].T
-    grads["db_y"] = np.sum(dz, axis=1, keepdims=True)
+
+def _classifier_loss_and_gradients(cell, x, y, p):
+    logits, cache = _classifier_forward(cell, x, p)
+    loss, dlogits = rnn._sequence_loss(logits.T[None], y[None])       # one step, logits by rows
+    grads = _classifier_backward(dlogits[0].T, cache)
+    del grads["dx"]
     return loss, grads
 
 
-def accuracy(cell, x, y, params):
-    """Fraction of sequences whose last-step prediction equals the label y (m,)."""
-    logits, _ = classifier_forward(cell, x, params)
-    return float(np.mean(np.argmax(logits, axis=0) == np.asarray(y)))
+def accuracy(cell, x, y, parameters):
+    """Fraction of sequences x (n_x, m, T_x) whose last-step prediction equals the label y (m,)."""
+    x, p, n_classes = _checked_inputs(cell, x, parameters)
+    return _accuracy(cell, x, _labels("y", y, x.shape[1], n_classes), p)
 
 
-def train_last_step_classifier(cell, x_train, y_train, x_test, y_test, n_a=32, n_iterations=300,
-                               batch_size=64, learning_rate=0.01, clip_value=1.0, seed=0, eval_every=10,
+def _accuracy(cell, x, y, p):
+    logits, _ = _classifier_forward(cell, x, p)
+    return float(np.mean(np.argmax(logits, axis=0) == y))
+
+
+def train_last_step_classifier(cell, x_train, y_train, x_test, y_test, n_a=32, num_iterations=300,
+                               batch_size=64, learning_rate=0.01, clip_value=1.0, seed=0, record_every=10,
                                update_bias=-2.0):
     r"""Train a many-to-one classifier with Adam and global-norm clipping; record held-out accuracy.
 
     Args:
         cell: "rnn" or "gru".
-        x_train: (n_x, m, T_x); y_train: (m,) labels; x_test, y_test likewise.
+        x_train: (n_x, m, T_x); y_train: (m,) labels in [0, n_classes), where
+            n_classes is one more than the largest label of y_train and y_test;
+            x_test (n_x, m', T_x'), y_test (m',) likewise.
         n_a: hidden units.
-        n_iterations: Adam steps, each on ``batch_size`` random training sequences.
+        num_iterations: Adam steps, each on ``batch_size`` random training sequences.
+        batch_size: sequences per step, ≥ 1.
         learning_rate: α > 0.
-        clip_value: the global gradient norm is clipped to this (None: no clipping).
-        seed: seeds the weights and the batches.
-        eval_every: test accuracy is recorded every this many steps.
+        clip_value: the global gradient norm is clipped to this, > 0 (None: no clipping).
+        seed: an int ≥ 0 or None; seeds the weights and the batches.
+        record_every: test accuracy is recorded every this many steps (and at the last).
         update_bias: initial GRU update-gate bias (see :func:`lib.gru.initialize_gru`).
 
     Returns:
-        (params, history) with history "iteration", "loss" (mean training loss
-        since the previous record) and "test_accuracy".
+        (parameters, history) with history "iteration", "loss" (mean training
+        loss since the previous record) and "test_accuracy".
     """
-    from lib import rnn
-
-    x_train = as_array("x_train", x_train, ndim=3)
-    x_test = as_array("x_test", x_test, ndim=3)
-    y_train = np.asarray(y_train, dtype=np.int64)
-    if y_train.shape != (x_train.shape[1],):
-        raise ValueError(f"y_train: expected shape ({x_train.shape[1]},) (m,), got {y_train.shape}")
+    check_choice("cell", cell, CELLS)
+    x_train = as_float("x_train", x_train, ndim=3, meaning="(n_x, m, T_x)")
+    x_test = rnn.check_sequences(x_test, x_train.shape[0], "x_test")
+    # the classes: one more than the largest label (bad labels are refused by name just below)
+    n_classes = max(1, 1 + max((int(np.max(y)) for y in (y_train, y_test) if np.size(y)
+                                and np.asarray(y).dtype.kind in "biuf" and np.all(np.isfinite(y))), default=0))
+    y_train = _labels("y_train", y_train, x_train.shape[1], n_classes)
+    y_test = _labels("y_test", y_test, x_test.shape[1], n_classes)
+    num_iterations = check_positive_int("num_iterations", num_iterations)
+    batch_size = check_positive_int("batch_size", batch_size)
+    record_every = check_positive_int("record_every", record_every)
     check_positive("learning_rate", learning_rate)
-    n_iterations = check_positive_int("n_iterations", n_iterations)
-    eval_every = check_positive_int("eval_every", eval_every)
-    n_classes = int(max(y_train.max(), np.max(y_test))) + 1
-    params = initialize_classifier(cell, x_train.shape[0], n_a, n_classes, seed=seed,
-                                   update_bias=update_bias)
-    rng = np.random.default_rng(seed + 1)
+    if clip_value is not None:
+        check_positive("clip_value", clip_value)
+    seed = check_seed(seed)
+    dtype = common_float(x_train, x_test)         # float32 data train float32 parameters
+    parameters = rnn._cast_dict(dtype, initialize_classifier(cell, x_train.shape[0], n_a, n_classes, seed=seed,
+                                                             update_bias=update_bias))
+    xs_train, xs_test = (rnn._rows(x.astype(dtype, copy=False)) for x in (x_train, x_test))   # (T_x, m, n_x)
+    rng = np.random.default_rng(None if seed is None else seed + 1)
     history = {"iteration": [0], "loss": [float(np.log(n_classes))],
-               "test_accuracy": [accuracy(cell, x_test, y_test, params)]}
+               "test_accuracy": [_accuracy(cell, xs_test, y_test, parameters)]}
     state, recent = {}, []
-    for it in range(1, n_iterations + 1):
+    for it in range(1, num_iterations + 1):
         batch = rng.integers(0, x_train.shape[1], size=batch_size)
-        loss, grads = classifier_loss_and_gradients(cell, x_train[:, batch], y_train[batch], params)
+        loss, grads = _classifier_loss_and_gradients(cell, xs_train[:, batch], y_train[batch], parameters)
         if clip_value is not None:
-            grads = rnn.clip_by_norm(grads, clip_value)[0]
-        adam_update(params, grads, state, learning_rate)
+            grads = clip_by_norm(grads, clip_value)[0]
+        adam_update(parameters, grads, state, learning_rate)
         recent.append(loss)
-        if it % eval_every == 0 or it == n_iterations:
+        if it % record_every == 0 or it == num_iterations:
             history["iteration"].append(it)
             history["loss"].append(float(np.mean(recent)))
-            history["test_accuracy"].append(accuracy(cell, x_test, y_test, params))
+            history["test_accuracy"].append(_accuracy(cell, xs_test, y_test, parameters))
             recent = []
-    return params, history
-
-
-def draw_sequence_shapes(ax, kind, T_x=4, T_y=4, title=None):
-    """Draw one kind of sequence model as unrolled boxes: inputs below, states in the middle, outputs above.
-
-    Args:
-        ax: matplotlib axes.
-        kind: "one-to-one", "one-to-many", "many-to-one", "many-to-many"
-            (T_x = T_y, an output at each step) or "encoder-decoder"
-            (T_x inputs read, then T_y outputs written).
-        T_x, T_y: the lengths drawn.
-        title: axes title (default: the kind).
-
-    Returns:
-        the axes.
-    """
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-
-    from lib.plots import OKABE_ITO
-
-    layouts = {
-        "one-to-one": (1, [0], [0]),
-        "one-to-many": (T_y, [0], list(range(T_y))),
-        "many-to-one": (T_x, list(range(T_x)), [T_x - 1]),
-        "many-to-many": (T_x, list(range(T_x)), list(range(T_x))),
-        "encoder-decoder": (T_x + T_y, list(range(T_x)), list(range(T_x, T_x + T_y))),
-    }
-    if kind not in layouts:
-        raise ValueError(f"kind: expected one of {list(layouts)}, got {kind!r}")
-    n_steps, ins, outs = layouts[kind]
-
-    def box(cx, cy, label, colour):
-        ax.add_patch(FancyBboxPatch((cx - 0.3, cy - 0.25), 0.6, 0.5, boxstyle="round,pad=0.03",
-                                    fc=colour, ec="black", lw=1))
-        ax.text(cx, cy, label, ha="center", va="center", fontsize=9, color="white")
-
-    def arrow(x0, y0, x1, y1):
-        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=10, lw=1.2))
-
-    for t in range(n_steps):
-        box(t, 1, "a", OKABE_ITO[0])
-        if t > 0:
-            arrow(t - 0.7, 1, t - 0.3, 1)
-        if t in ins:
-            box(t, 0, "x", OKABE_ITO[2])
-            arrow(t, 0.25, t, 0.75)
-        if t in outs:
-            box(t, 2, "ŷ", OKABE_ITO[3])
-            arrow(t, 1.25, t, 1.75)
-    ax.set_xlim(-0.6, max(n_steps, 4) - 0.4)
-    ax.set_ylim(-0.5, 2.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(title or kind)
-    return ax
+    return parameters, history

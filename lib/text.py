@@ -19,7 +19,7 @@ import string
 
 import numpy as np
 
-from lib._checks import as_array, check_positive_int
+from lib._checks import as_indices, check_positive_int, make_rng
 
 VOCAB = "\n" + string.ascii_lowercase
 """The 27 symbols: newline (index 0, ends a word) and a–z (indices 1–26)."""
@@ -29,12 +29,37 @@ VOWELS = "aeiou"
 _WORD = re.compile(rf"^(?:[{CONSONANTS}]([{VOWELS}]))(?:[{CONSONANTS}]\1){{1,3}}n?$")
 
 
-def encode(text, vocab=VOCAB):
-    """Map a string to the indices of its characters in ``vocab``: (len(text),) int array.
+def _check_text(name, value):
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: expected a str, got {type(value).__name__} {value!r:.40}")
+    return value
 
-    Raises ValueError naming the first character not in the vocabulary.
+
+def _check_vocab(vocab):
+    _check_text("vocab", vocab)
+    if not vocab:
+        raise ValueError("vocab: expected at least one symbol, got an empty string")
+    if len(set(vocab)) != len(vocab):
+        repeated = sorted({ch for ch in vocab if vocab.count(ch) > 1})
+        raise ValueError(f"vocab: expected each symbol once, {repeated} appear more than once")
+    return vocab
+
+
+def encode(text, vocab=VOCAB):
+    """Map a string to the indices of its characters in ``vocab``.
+
+    Args:
+        text: a str (the empty string gives an empty array).
+        vocab: a str of distinct symbols; symbol k has index k.
+
+    Returns:
+        (len(text),) int64 array.
+
+    Raises:
+        ValueError naming the first character of ``text`` not in the vocabulary.
     """
-    lookup = {ch: i for i, ch in enumerate(vocab)}
+    _check_text("text", text)
+    lookup = {ch: i for i, ch in enumerate(_check_vocab(vocab))}
     bad = [ch for ch in text if ch not in lookup]
     if bad:
         raise ValueError(f"text: character {bad[0]!r} is not in the vocabulary of {len(vocab)} symbols")
@@ -42,13 +67,16 @@ def encode(text, vocab=VOCAB):
 
 
 def decode(indices, vocab=VOCAB):
-    """Map indices (any shape, flattened) back to a string over ``vocab``.
+    """Map indices (any shape, read in order) back to a string over ``vocab``.
 
-    Raises ValueError if an index is outside [0, len(vocab)).
+    Args:
+        indices: integers in [0, len(vocab)); an empty array gives "".
+        vocab: a str of distinct symbols.
     """
-    idx = np.asarray(indices).reshape(-1)
-    if idx.size and (not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= len(vocab)):
-        raise ValueError(f"indices: expected integers in [0, {len(vocab) - 1}] (the vocabulary), got {idx.tolist()[:10]}")
+    _check_vocab(vocab)
+    if np.size(indices) == 0:
+        return ""
+    idx = as_indices("indices", indices, len(vocab)).reshape(-1)
     return "".join(vocab[i] for i in idx)
 
 
@@ -63,20 +91,13 @@ def one_hot_sequences(indices, n_x):
         n_x: the vocabulary size.
 
     Returns:
-        float array (n_x, m, T_x) whose columns each hold a single 1.
+        float64 array (n_x, m, T_x) whose columns each hold a single 1.
     """
     n_x = check_positive_int("n_x", n_x)
     idx = np.asarray(indices)
-    if idx.ndim == 1:
-        idx = idx[None, :]
-    if idx.ndim != 2:
-        raise ValueError(f"indices: expected shape (m, T_x), got {idx.shape}")
-    if idx.shape[0] == 0 or idx.shape[1] == 0:
-        raise ValueError(f"indices: expected a non-empty sequence, got shape {idx.shape}")
-    idx = as_array("indices", idx, dtype=np.int64)
-    if idx.min() < 0 or idx.max() >= n_x:
-        raise ValueError(f"indices: expected integers in [0, {n_x - 1}] (the vocabulary), "
-                         f"got range [{idx.min()}, {idx.max()}]")
+    if idx.ndim not in (1, 2):
+        raise ValueError(f"indices: expected shape (m, T_x) or (T_x,), got {idx.shape}")
+    idx = as_indices("indices", idx if idx.ndim == 2 else idx[None, :], n_x)
     out = np.zeros((n_x,) + idx.shape)       # contiguous, so x[:, :, t] slices stay cheap
     m_idx, t_idx = np.indices(idx.shape)
     out[idx, m_idx, t_idx] = 1.0
@@ -84,9 +105,14 @@ def one_hot_sequences(indices, n_x):
 
 
 def make_words(n_words, seed=0):
-    """Generate ``n_words`` words of the invented language (module docstring): list of str."""
+    """Generate ``n_words`` words of the invented language (module docstring): list of str.
+
+    Args:
+        n_words: how many, ≥ 1.
+        seed: an int ≥ 0 (same seed, same words) or None.
+    """
     n_words = check_positive_int("n_words", n_words)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     words = []
     for _ in range(n_words):
         vowel = VOWELS[rng.integers(len(VOWELS))]
@@ -97,12 +123,25 @@ def make_words(n_words, seed=0):
 
 
 def is_word(text):
-    """True when ``text`` obeys both rules of the invented language (syllables and vowel harmony)."""
-    return bool(_WORD.match(text))
+    """True when the str ``text`` obeys both rules of the invented language (syllables and vowel harmony)."""
+    return bool(_WORD.match(_check_text("text", text)))
 
 
 def words_to_corpus(words):
-    """Join words into one training text: each word preceded by a newline, so a newline starts a word."""
+    """Join words into one training text: each word preceded by a newline, so a newline starts a word.
+
+    Args:
+        words: a non-empty list (or tuple) of non-empty str without newlines.
+    """
+    if not isinstance(words, (list, tuple)):
+        raise TypeError(f"words: expected a list of str, got {type(words).__name__}")
+    if not words:
+        raise ValueError("words: expected at least one word, got an empty list")
+    for k, w in enumerate(words):
+        if not isinstance(w, str):
+            raise TypeError(f"words: expected a list of str, item {k} is {type(w).__name__} {w!r:.40}")
+        if not w or "\n" in w:
+            raise ValueError(f"words: expected non-empty words without newlines, item {k} is {w!r}")
     return "".join("\n" + w for w in words) + "\n"
 
 
@@ -113,9 +152,12 @@ def unigram_loss(train, test, n_symbols):
     smoothed frequencies; any model that uses context should do better.
 
     Args:
-        train, test: integer symbol arrays (N,) in [0, n_symbols).
+        train, test: integer symbol arrays (N,) and (N',) in [0, n_symbols).
         n_symbols: the vocabulary size.
     """
-    counts = np.bincount(np.asarray(train).reshape(-1), minlength=n_symbols) + 1.0
+    n_symbols = check_positive_int("n_symbols", n_symbols)
+    train = as_indices("train", train, n_symbols).reshape(-1)
+    test = as_indices("test", test, n_symbols).reshape(-1)
+    counts = np.bincount(train, minlength=n_symbols) + 1.0
     p = counts / counts.sum()
-    return float(-np.mean(np.log(p[np.asarray(test).reshape(-1)])))
+    return float(-np.mean(np.log(p[test])))
