@@ -12,7 +12,11 @@ where given, lib / ceiling and ceiling / torch. PyTorch is not a dependency of
 the book: install it for this benchmark alone (``pip install torch`` in
 ``.venv``). Without it, the benchmark says so and stops.
 
-Run with ``python3 dev.py bench torch``.
+Run with ``python3 dev.py bench torch``. Some machines set ``OPENBLAS_CORETYPE``
+(this course's build machines force the AVX2 "Haswell" kernels on AVX-512
+processors); the benchmark prints it. To time numpy's own choice of kernel,
+unset it for that command alone:
+``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 dev.py bench torch``.
 """
 import importlib
 import os
@@ -32,18 +36,25 @@ class Row:
     ceiling: object = None   # the same products in bare np.matmul, or None
 
 
-def _median_times(functions, rounds=9, pause=0.1, target=0.05):
-    """Alternate the functions round by round; the median seconds per call of each."""
+def _median_times(functions, rounds=9, pause=0.1, target=0.05, minimum=5):
+    """Alternate the functions round by round; the median seconds per call of each.
+
+    After each pause one untimed call wakes the BLAS threads (on this machine
+    the first call after a sleep pays about 10 ms for that); the calls per
+    round come from a warm call and are at least ``minimum``.
+    """
     numbers = []
     for fn in functions:
-        fn()                                   # warm up (allocations, torch's first-call set-up)
+        fn()
+        fn()
         start = time.perf_counter()
         fn()
-        numbers.append(max(1, int(target / max(time.perf_counter() - start, 1e-9))))
+        numbers.append(max(minimum, int(target / max(time.perf_counter() - start, 1e-9))))
     times = [[] for _ in functions]
     for _ in range(rounds):
         for fn, n, out in zip(functions, numbers, times):
             time.sleep(pause)
+            fn()
             start = time.perf_counter()
             for _ in range(n):
                 fn()
@@ -60,7 +71,8 @@ def run():
         return
     torch.set_num_threads(THREADS)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; "
-          f"numpy BLAS threads: {os.environ.get('OPENBLAS_NUM_THREADS', 'default')}")
+          f"numpy BLAS threads: {os.environ.get('OPENBLAS_NUM_THREADS', 'default')}; "
+          f"OPENBLAS_CORETYPE: {os.environ.get('OPENBLAS_CORETYPE', 'unset (OpenBLAS picks the kernel)')}")
     header = f"{'work':<52} {'lib':>10} {'torch':>10} {'lib/torch':>9} {'lib/ceil':>9} {'ceil/torch':>10}"
     print(header)
     print("-" * len(header))
