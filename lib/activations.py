@@ -185,6 +185,15 @@ def _sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def _sigmoid_in_place(z):
+    """z ← σ(z) in place, as σ(z) = ½(1 + tanh(z/2)): stable for any z, no temporaries (recurrent cells run it every step)."""
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+    return z
+
+
 def _sigmoid_derivative(z):
     s = _sigmoid(z)
     return s * (1.0 - s)

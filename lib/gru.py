@@ -33,7 +33,9 @@ import numpy as np
 
 from lib._checks import (as_float, check_parameters, check_positive_int, check_range, check_shape,
                          common_float, make_rng)
-from lib.rnn import _cast, _cast_dict, _check_cache, _flat, _from_rows, _matrix, _rows, _upstream, check_sequences
+from lib.activations import _sigmoid_in_place
+from lib.rnn import (_cast, _cast_dict, _check_cache, _check_sequence_inputs, _flat, _from_rows, _matrix, _rows,
+                     _upstream)
 
 GATES = ("z", "r", "h")
 """The three blocks of a GRU: update gate, reset gate, candidate state."""
@@ -46,15 +48,6 @@ def _sigmoid(z):
     r""":math:`\sigma(z) = \tfrac12(1 + \tanh(z/2))`: lib.activations.sigmoid's values, stable for
     any z, in one ufunc call instead of several (it runs twice per step)."""
     return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def _sigmoid_in_place(z):
-    """z ← σ(z), the same arithmetic as :func:`_sigmoid`, without temporaries."""
-    z *= 0.5
-    np.tanh(z, out=z)
-    z += 1.0
-    z *= 0.5
-    return z
 
 
 def initialize_gru(n_x, n_a, seed=0, update_bias=0.0):
@@ -181,16 +174,6 @@ def _gru_cell_backward(da_next, cache):
 
 # ------------------------------------------------------------ whole sequences
 
-def _check_sequence_inputs(x, a0, parameters):
-    p, n_x, n_a = _gru_parameters(parameters)
-    x = check_sequences(x, n_x)
-    a0 = as_float("a0", a0, ndim=2, meaning="(n_a, m)")
-    check_shape("a0", a0, (n_a, x.shape[1]), "(n_a, m)")
-    dtype = common_float(x, a0, *p.values())
-    x, a0 = _cast(dtype, x, a0)
-    return x, a0, _cast_dict(dtype, p)
-
-
 def gru_forward(x, a0, parameters):
     r"""Run the GRU over whole sequences, a batch of m at a time.
 
@@ -210,7 +193,7 @@ def gru_forward(x, a0, parameters):
         (a, cache): a (n_a, m, T_x) holds :math:`a^{<1>} … a^{<T_x>}` (a view
         of the states stored by rows, see :mod:`lib.rnn`); cache for :func:`gru_backward`.
     """
-    x, a0, p = _check_sequence_inputs(x, a0, parameters)
+    x, a0, p = _check_sequence_inputs(x, a0, parameters, _gru_parameters)
     a, cache = _gru_forward(_rows(x), a0, p)
     return _from_rows(a), cache
 

@@ -48,7 +48,7 @@ import numpy as np
 from lib._checks import (as_float, check_parameters, check_positive_int, check_range, check_shape,
                          common_float, make_rng)
 from lib.activations import get_activation
-from lib.gru import _sigmoid_in_place
+from lib.activations import _sigmoid_in_place
 from lib.rnn import (_book_layout, _cast, _cast_dict, _check_cache, _columns, _matrix, _time_major,
                      _upstream, check_sequences)
 

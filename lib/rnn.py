@@ -244,8 +244,10 @@ def _rnn_cell_backward(da_next, cache):
 
 # ------------------------------------------------------------ whole sequences
 
-def _check_sequence_inputs(x, a0, parameters):
-    p, n_x, n_a = _cell_parameters(parameters)
+def _check_sequence_inputs(x, a0, parameters, unpack=None):
+    """(x, a0, parameters) checked and cast to one dtype; ``unpack`` checks the
+    parameter dict and returns (p, n_x, n_a) (the RNN's own by default; the GRU passes its)."""
+    p, n_x, n_a = (unpack or _cell_parameters)(parameters)
     x = check_sequences(x, n_x)
     a0 = as_float("a0", a0, ndim=2, meaning="(n_a, m)")
     check_shape("a0", a0, (n_a, x.shape[1]), "(n_a, m)")

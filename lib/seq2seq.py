@@ -44,6 +44,7 @@ import numpy as np
 from lib import dates as D
 from lib._checks import (as_float, as_indices, check_parameters, check_positive, check_positive_int,
                          check_shape, common_float, make_rng)
+from lib.activations import _sigmoid_in_place
 from lib.attention import _softmax_rows
 from lib.losses import softmax_cross_entropy
 from lib.optimizers import adam_update, clip_by_norm
@@ -145,21 +146,12 @@ def _gru_grads(part, dW, db, dU_zr, dU_h):
 
 # ---------------------------------------------------------------- the GRU kernels
 
-def _sigmoid_(x):
-    r"""In place :math:`\sigma(x) = \tfrac12 (1 + \tanh(x/2))`: stable for any x, 4 passes."""
-    x *= 0.5
-    np.tanh(x, out=x)
-    x *= 0.5
-    x += 0.5
-    return x
-
-
 def _gru_step(gx, a_prev, U_zr, U_h, zr, a_tilde, a_next):
     """One GRU step for a stack of GRUs; gx = W x^<t> + b (…, 3n, m), outputs written in place."""
     n = U_h.shape[-1]
     np.matmul(U_zr, a_prev, out=zr)
     zr += gx[..., :2 * n, :]
-    _sigmoid_(zr)
+    _sigmoid_in_place(zr)
     np.matmul(U_h, zr[..., n:, :] * a_prev, out=a_tilde)
     a_tilde += gx[..., 2 * n:, :]
     np.tanh(a_tilde, out=a_tilde)
