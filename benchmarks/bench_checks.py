@@ -8,7 +8,9 @@ as it is, and with every check of ``lib._checks`` replaced, in every lib
 module, by a pass-through that only converts its argument. The ratio is the
 cost of the checks.
 
-Run with ``python3 dev.py bench checks``.
+Run with ``python3 dev.py bench checks``; on a shared 2-core machine the
+2-thread BLAS makes these small runs swing by ±20%, so for stable figures run
+``OPENBLAS_NUM_THREADS=1 python3 dev.py bench checks``.
 """
 import contextlib
 import importlib
@@ -43,21 +45,27 @@ PASS_THROUGH = {
 }
 
 
-@contextlib.contextmanager
-def checks_off():
-    """Replace the checks of lib._checks in every lib module that imported them, then restore."""
-    saved = []
+def _patch_list():
+    """(module, name, check, stand-in) for every check of lib._checks a lib module imported."""
+    found = []
     for info in pkgutil.iter_modules(lib.__path__):
         module = importlib.import_module(f"lib.{info.name}")
         for name, stand_in in PASS_THROUGH.items():
             if getattr(module, name, None) is getattr(_checks, name):
-                saved.append((module, name, getattr(module, name)))
-                setattr(module, name, stand_in)
+                found.append((module, name, getattr(module, name), stand_in))
+    return found
+
+
+@contextlib.contextmanager
+def checks_off(patches):
+    """Replace the checks listed in ``patches`` (from :func:`_patch_list`), then restore them."""
+    for module, name, _, stand_in in patches:
+        setattr(module, name, stand_in)
     try:
         yield
     finally:
-        for module, name, original in saved:
-            setattr(module, name, original)
+        for module, name, check, _ in patches:
+            setattr(module, name, check)
 
 
 def _runs():
@@ -65,7 +73,7 @@ def _runs():
     from lib import cnn, data, deep, dates, images, logistic, nn, rnn, seq2seq, sequences, text
 
     X, Y = data.make_flower(m=400, seed=1)
-    pictures, labels = images.make_shapes(m=128, size=28, seed=0)
+    pictures, labels = images.make_shapes(m=256, size=28, seed=0)
     corpus = text.encode(text.words_to_corpus(text.make_words(300, seed=0)))
     x_seq, y_seq = sequences.make_remember_first(256, 20, seed=0)
     pairs = seq2seq.prepare(dates.make_dates(256, seed=0))
@@ -76,8 +84,8 @@ def _runs():
          lambda: nn.nn_model(X, Y, n_h=4, num_iterations=300)),
         ("deep.deep_model, flower, [2, 8, 8, 1], 300 iterations",
          lambda: deep.deep_model(X, Y, [2, 8, 8, 1], num_iterations=300)),
-        ("cnn.train_cnn, 128 shapes 28x28, 1 epoch",
-         lambda: cnn.train_cnn(pictures, labels, len(images.SHAPES), num_epochs=1)),
+        ("cnn.train_cnn, 256 shapes 28x28, 2 epochs",
+         lambda: cnn.train_cnn(pictures, labels, len(images.SHAPES), num_epochs=2)),
         ("rnn.train_language_model, 30 iterations",
          lambda: rnn.train_language_model(corpus, len(text.VOCAB), num_iterations=30)),
         ("sequences.train_last_step_classifier, GRU, 30 iterations",
@@ -87,14 +95,20 @@ def _runs():
     ]
 
 
-def _without_checks(fn):
+def _without_checks(fn, patches):
     def run():
-        with checks_off():
+        with checks_off(patches):
             fn()
     return run
 
 
 def run():
+    patches = _patch_list()     # imports every lib module now, so no side is timed importing
+    summary = []
     for title, fn in _runs():
-        compare(f"checks' cost: {title}", fn, _without_checks(fn),
-                names=("with checks", "without checks"), rounds=5)
+        result = compare(f"checks' cost: {title}", fn, _without_checks(fn, patches),
+                         names=("with checks", "without checks"), rounds=9)
+        summary.append((title, 100 * (result["ratio"] - 1)))
+    print("\nWhat the checks add to each training run (median with / median without - 1; the bar is 5%):")
+    for title, percent in summary:
+        print(f"  {percent:+6.1f}%  {title}")

@@ -222,7 +222,7 @@ def train_cnn(images, labels, n_classes, num_epochs=10, batch_size=64, learning_
         total = 0.0
         for idx in _minibatches(images.shape[0], batch_size, rng):
             cost, grads = cnn_cost(images[idx], one_hot(labels[idx], n_classes), parameters, pool)
-            adam_update(parameters, grads, state, learning_rate)
+            adam_update.unchecked(parameters, grads, state, learning_rate)
             total += cost * idx.size
         costs.append(total / images.shape[0])
     return parameters, costs
@@ -258,7 +258,7 @@ def train_softmax_regression(X, labels, n_classes, num_epochs=30, batch_size=64,
             Xb = X[:, idx]
             cost, dZ = softmax_cross_entropy(parameters["W"] @ Xb + parameters["b"],
                                              one_hot(labels[idx], n_classes))
-            adam_update(parameters, {"dW": dZ @ Xb.T, "db": dZ.sum(axis=1, keepdims=True)},
+            adam_update.unchecked(parameters, {"dW": dZ @ Xb.T, "db": dZ.sum(axis=1, keepdims=True)},
                         state, learning_rate)
             total += cost * idx.size
         costs.append(total / X.shape[1])

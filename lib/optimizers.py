@@ -14,19 +14,23 @@ Adam, one step for every parameter :math:`\theta` with gradient :math:`g`:
 
 where k counts the steps taken, and the divisions by :math:`1-\beta^k` undo the
 bias of moments that start at zero.
+
+Each public function checks its input once (the ``@checked_by`` line above
+it); a training loop whose arrays were checked at its own edge calls the body
+alone, ``adam_update.unchecked(...)``, on every step.
 """
 import math
 
 import numpy as np
 
-from lib._checks import as_float, check_positive, check_range
+from lib._checks import as_float, check_positive, check_range, checked_by
 
 
 def _check_grads(parameters, grads):
     """Every parameter a finite float ndarray with its gradient "d" + name, of its shape, finite.
 
     Returns:
-        dict name → the gradient of that parameter as a float ndarray.
+        dict "d" + name → the gradient of that parameter as a float ndarray.
     """
     if not isinstance(parameters, dict):
         raise TypeError(f"parameters: expected a dict name → array, got {type(parameters).__name__}")
@@ -47,7 +51,7 @@ def _check_grads(parameters, grads):
         if g.shape != theta.shape:
             raise ValueError(f"grads[{key!r}]: expected shape {theta.shape} (parameters[{name!r}]'s), "
                              f"got {g.shape}")
-        checked[name] = g
+        checked[key] = g
     return checked
 
 
@@ -66,6 +70,19 @@ def _check_state(state, parameters):
                                  f"{theta.shape} (parameters[{name!r}]'s): a state from other parameters?")
 
 
+def _check_adam(parameters, grads, state, learning_rate, beta1, beta2, epsilon):
+    check_positive("learning_rate", learning_rate)
+    check_range("beta1", beta1, 0, 1, high_open=True)
+    check_range("beta2", beta2, 0, 1, high_open=True)
+    check_positive("epsilon", epsilon)
+    grads = _check_grads(parameters, grads)
+    _check_state(state, parameters)
+    # Python floats, so that float32 arrays stay float32 (numpy's scalars would promote them).
+    return dict(parameters=parameters, grads=grads, state=state, learning_rate=float(learning_rate),
+                beta1=float(beta1), beta2=float(beta2), epsilon=float(epsilon))
+
+
+@checked_by(_check_adam)
 def adam_update(parameters, grads, state, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8):
     r"""One Adam step on every array of ``parameters``, in place.
 
@@ -84,19 +101,11 @@ def adam_update(parameters, grads, state, learning_rate=0.001, beta1=0.9, beta2=
     Returns:
         the state.
     """
-    check_positive("learning_rate", learning_rate)
-    check_range("beta1", beta1, 0, 1, high_open=True)
-    check_range("beta2", beta2, 0, 1, high_open=True)
-    check_positive("epsilon", epsilon)
-    grads = _check_grads(parameters, grads)
-    _check_state(state, parameters)
-    # Python floats, so that float32 arrays stay float32 (numpy's scalars would promote them).
-    learning_rate, beta1, beta2, epsilon = (float(h) for h in (learning_rate, beta1, beta2, epsilon))
     k = state["k"] = state.get("k", 0) + 1
     c1, c2 = 1 - beta1 ** k, math.sqrt(1 - beta2 ** k)
     keep, fresh = math.sqrt(beta2), math.sqrt(1 - beta2)
     for name, theta in parameters.items():
-        g = grads[name]
+        g = grads["d" + name]
         v = state.setdefault(("v", name), np.zeros_like(theta))
         r = state.setdefault(("r", name), np.zeros_like(theta))
         v *= beta1
@@ -106,6 +115,12 @@ def adam_update(parameters, grads, state, learning_rate=0.001, beta1=0.9, beta2=
     return state
 
 
+def _check_sgd(parameters, grads, learning_rate):
+    return dict(parameters=parameters, grads=_check_grads(parameters, grads),
+                learning_rate=float(check_positive("learning_rate", learning_rate)))
+
+
+@checked_by(_check_sgd)
 def sgd_update(parameters, grads, learning_rate):
     r"""One step of gradient descent, in place: :math:`\theta \leftarrow \theta - \alpha\, d\theta`.
 
@@ -117,13 +132,18 @@ def sgd_update(parameters, grads, learning_rate):
     Returns:
         parameters.
     """
-    learning_rate = float(check_positive("learning_rate", learning_rate))
-    grads = _check_grads(parameters, grads)
     for name, theta in parameters.items():
-        theta -= learning_rate * grads[name]
+        theta -= learning_rate * grads["d" + name]
     return parameters
 
 
+def _check_clip(grads, max_value=None, max_norm=None):
+    bound = {"max_value": max_value} if max_norm is None else {"max_norm": max_norm}
+    name, value = next(iter(bound.items()))
+    return {"grads": _arrays(grads), name: float(check_positive(name, value))}
+
+
+@checked_by(_check_clip)
 def clip_by_value(grads, max_value):
     r"""Clip every gradient entry to :math:`[-\text{max\_value}, \text{max\_value}]`.
 
@@ -134,8 +154,7 @@ def clip_by_value(grads, max_value):
     Returns:
         a new dict with the clipped arrays (the input is left unchanged).
     """
-    max_value = float(check_positive("max_value", max_value))
-    return {k: np.clip(v, -max_value, max_value) for k, v in _arrays(grads).items()}
+    return {k: np.clip(v, -max_value, max_value) for k, v in grads.items()}
 
 
 def _norm(arrays):
@@ -146,6 +165,7 @@ def _norm(arrays):
     return biggest, float(np.sqrt(sum(np.sum(np.square(a / biggest, dtype=np.float64)) for a in arrays.values())))
 
 
+@checked_by(lambda grads: {"grads": _arrays(grads)})
 def global_norm(grads):
     r"""The norm of all gradients stacked, :math:`\sqrt{\sum_k \lVert g_k \rVert^2}`, as a float.
 
@@ -155,10 +175,11 @@ def global_norm(grads):
     Args:
         grads: dict name → array (any shapes).
     """
-    biggest, root = _norm(_arrays(grads))
+    biggest, root = _norm(grads)
     return biggest * root
 
 
+@checked_by(_check_clip)
 def clip_by_norm(grads, max_norm):
     r"""Rescale all gradients together so their global norm is at most ``max_norm``.
 
@@ -173,16 +194,14 @@ def clip_by_norm(grads, max_norm):
     Returns:
         (clipped, norm): a new dict, each array in its own dtype, and the norm before clipping.
     """
-    max_norm = float(check_positive("max_norm", max_norm))
-    arrays = _arrays(grads)
-    biggest, root = _norm(arrays)
+    biggest, root = _norm(grads)
     norm = biggest * root
     if norm <= max_norm:
-        return {k: v.copy() for k, v in arrays.items()}, norm
+        return {k: v.copy() for k, v in grads.items()}, norm
     # g · max_norm / norm as (g / c) · (max_norm / root): no factor so small that it
     # underflows in float32, no norm so large that it overflows
     scale = max_norm / root
-    return {k: (v / biggest) * scale for k, v in arrays.items()}, norm
+    return {k: (v / biggest) * scale for k, v in grads.items()}, norm
 
 
 def _arrays(grads):

@@ -619,14 +619,14 @@ def train_language_model(corpus, vocab_size, n_a=64, seq_length=25, batch_size=3
         windows = corpus[starts[:, None] + np.arange(seq_length + 1)]          # (m, T_x + 1)
         x = _rows(one_hot_sequences(windows[:, :-1], vocab_size))                # (T_x, m, n_x)
         loss, grads, _ = _loss_and_gradients(x, windows[:, 1:].T, a0, parameters)
-        history["grad_norm"].append(global_norm(grads))
+        history["grad_norm"].append(global_norm.unchecked(grads))
         if clip_value is not None:       # clipping bounds the step a rare huge gradient can take
-            grads = (clip_by_value(grads, clip_value) if clip_mode == "value"
-                     else clip_by_norm(grads, clip_value)[0])
+            grads = (clip_by_value.unchecked(grads, clip_value) if clip_mode == "value"
+                     else clip_by_norm.unchecked(grads, clip_value)[0])
         if optimizer == "adam":
-            adam_update(parameters, grads, state, learning_rate)
+            adam_update.unchecked(parameters, grads, state, learning_rate)
         else:
-            sgd_update(parameters, grads, learning_rate)
+            sgd_update.unchecked(parameters, grads, learning_rate)
         recent.append(loss)
         if it % record_every == 0 or it == num_iterations:
             history["iteration"].append(it)
