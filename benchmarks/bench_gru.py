@@ -17,6 +17,7 @@ array lib stores by rows), as in :mod:`benchmarks.bench_rnn`.
 """
 import numpy as np
 
+from benchmarks.bench_rnn import per_step, sequence_rows
 from benchmarks.harness import compare
 from lib import gru, rnn
 
@@ -88,32 +89,8 @@ def _ceiling(x, a0, p, da):
 
 def torch_rows(torch):
     """Rows for ``benchmarks.bench_torch``: gru_forward + gru_backward against torch, float32."""
-    from benchmarks.bench_torch import Row
-
-    rows = []
-    for title, m, T_x, n_x, n_a in TORCH_SHAPES:
-        x, a0, p, da = _problem(m, T_x, n_x, n_a)
-
-        def lib_side(x=x, a0=a0, p=p, da=da):
-            _, cache = gru.gru_forward(x, a0, p)
-            gru.gru_backward(da, cache)
-
-        rows.append(Row(title, lib_side, _torch_side(torch, x, a0, p, da), _ceiling(x, a0, p, da)))
-    return rows
-
-
-def _per_step(x, da, a0, p):
-    """Forward and BPTT with the cell functions, one step at a time (the teaching form)."""
-    caches, a_prev = [], a0
-    for t in range(x.shape[2]):
-        a_prev, cache = gru.gru_cell_forward(x[:, :, t], a_prev, p)
-        caches.append(cache)
-    g_next, total = np.zeros_like(a0), None
-    for t in reversed(range(x.shape[2])):
-        g = gru.gru_cell_backward(da[:, :, t] + g_next, caches[t])
-        g_next = g["da_prev"]
-        total = g if total is None else {k: total[k] + g[k] for k in g if k != "dxt"}
-    return total
+    return sequence_rows(TORCH_SHAPES, _problem, gru.gru_forward, gru.gru_backward,
+                         lambda *arrays: _torch_side(torch, *arrays), _ceiling)
 
 
 def run():
@@ -121,7 +98,7 @@ def run():
     x, a0, p, da = _problem(m, T_x, n_x, n_a, dtype=np.float64)
 
     def loop_of_cells():
-        _per_step(x, da, a0, p)
+        per_step(gru.gru_cell_forward, gru.gru_cell_backward, x, da, a0, p)
 
     def sequence():
         gru.gru_backward(da, gru.gru_forward(x, a0, p)[1])

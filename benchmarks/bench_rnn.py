@@ -37,17 +37,17 @@ def _data(seed=0):
     return params, x, symbols[:, 1:]
 
 
-def _per_step(x, da, a0, params):
-    """Forward and BPTT with the cell functions, one step at a time (the teaching form)."""
+def per_step(cell_forward, cell_backward, x, da, a0, parameters):
+    """Forward and BPTT with a cell pair, one step at a time (the teaching form); the weight gradients summed."""
     caches, a_prev = [], a0
     for t in range(x.shape[2]):
-        a_prev, cache = rnn.rnn_cell_forward(x[:, :, t], a_prev, params)
+        a_prev, cache = cell_forward(x[:, :, t], a_prev, parameters)
         caches.append(cache)
     g_next, total = np.zeros_like(a0), None
     for t in reversed(range(x.shape[2])):
-        g = rnn.rnn_cell_backward(da[:, :, t] + g_next, caches[t])
+        g = cell_backward(da[:, :, t] + g_next, caches[t])
         g_next = g["da_prev"]
-        total = g if total is None else {k: total[k] + g[k] for k in ("dW_ax", "dW_aa", "db_a")}
+        total = g if total is None else {k: total[k] + g[k] for k in g if k not in ("dxt", "da_prev")}
     return total
 
 
@@ -106,20 +106,25 @@ def _ceiling(x, a0, p, da):
     return run
 
 
-def torch_rows(torch):
-    """Rows for ``benchmarks.bench_torch``: rnn_forward + rnn_backward against torch, float32."""
+def sequence_rows(shapes, problem, forward, backward, torch_side, ceiling):
+    """benchmarks.bench_torch rows for a recurrent layer: ``forward`` + ``backward`` on each shape's problem."""
     from benchmarks.bench_torch import Row
 
     rows = []
-    for title, m, T_x, n_x, n_a in TORCH_SHAPES:
-        x, a0, p, da = _float32_problem(m, T_x, n_x, n_a)
+    for title, m, T_x, n_x, n_a in shapes:
+        x, a0, p, da = problem(m, T_x, n_x, n_a)
 
         def lib_side(x=x, a0=a0, p=p, da=da):
-            _, cache = rnn.rnn_forward(x, a0, p)
-            rnn.rnn_backward(da, cache)
+            backward(da, forward(x, a0, p)[1])
 
-        rows.append(Row(title, lib_side, _torch_side(torch, x, a0, p, da), _ceiling(x, a0, p, da)))
+        rows.append(Row(title, lib_side, torch_side(x, a0, p, da), ceiling(x, a0, p, da)))
     return rows
+
+
+def torch_rows(torch):
+    """Rows for ``benchmarks.bench_torch``: rnn_forward + rnn_backward against torch, float32."""
+    return sequence_rows(TORCH_SHAPES, _float32_problem, rnn.rnn_forward, rnn.rnn_backward,
+                         lambda *arrays: _torch_side(torch, *arrays), _ceiling)
 
 
 def run():
@@ -141,7 +146,7 @@ def run():
     da = np.random.default_rng(1).standard_normal((N_A, M, T_X))
 
     def loop_of_cells():
-        _per_step(x, da, a0, params)
+        per_step(rnn.rnn_cell_forward, rnn.rnn_cell_backward, x, da, a0, params)
 
     def hoisted():
         rnn.rnn_backward(da, rnn.rnn_forward(x, a0, params)[1])
