@@ -31,11 +31,10 @@ times use the private kernels (``_gru_cell_forward`` …) on checked arrays.
 """
 import numpy as np
 
-from lib._checks import (as_float, check_parameters, check_positive_int, check_range, check_shape,
-                         common_float, make_rng)
+from lib._checks import check_parameters, check_positive_int, check_range, make_rng
 from lib.activations import _sigmoid_in_place
-from lib.rnn import (_cast, _cast_dict, _check_cache, _check_sequence_inputs, _flat, _from_rows, _matrix, _rows,
-                     _upstream)
+from lib.rnn import (_backward_by_rows, _check_cache, _check_sequence_inputs, _check_step_inputs, _flat,
+                     _from_rows, _matrix, _rows, _upstream)
 
 GATES = ("z", "r", "h")
 """The three blocks of a GRU: update gate, reset gate, candidate state."""
@@ -105,12 +104,7 @@ def gru_cell_forward(xt, a_prev, parameters):
         (a_next, cache): a_next (n_a, m) is :math:`a^{<t>}`; cache for
         :func:`gru_cell_backward`.
     """
-    p, n_x, n_a = _gru_parameters(parameters)
-    xt = check_shape("xt", as_float("xt", xt, ndim=2, meaning="(n_x, m)"), (n_x, None), "(n_x, m)")
-    a_prev = as_float("a_prev", a_prev, ndim=2, meaning="(n_a, m)")
-    check_shape("a_prev", a_prev, (n_a, xt.shape[1]), "(n_a, m)")
-    dtype = common_float(xt, a_prev, *p.values())
-    return _gru_cell_forward(*_cast(dtype, xt, a_prev), _cast_dict(dtype, p))
+    return _gru_cell_forward(*_check_step_inputs(xt, a_prev, parameters, _gru_parameters))
 
 
 def _gru_cell_forward(xt, a_prev, p):
@@ -247,12 +241,7 @@ def gru_backward(da, cache):
         dict: "dx" (n_x, m, T_x), "da0" (n_a, m), and the nine parameter
         gradients "dW_z", "dU_z", "db_z", …, "db_h".
     """
-    cache = _check_cache(cache, "gru", "gru_forward")
-    T_x, m, n_a = cache["a"].shape
-    da = _upstream("da", da, (n_a, m, T_x), "(n_a, m, T_x)", cache["a"].dtype)
-    grads = _gru_backward(_rows(da), cache)
-    grads["dx"] = _from_rows(grads["dx"])
-    return grads
+    return _backward_by_rows(da, cache, "gru", "gru_forward", _gru_backward)
 
 
 def _gru_backward(da, cache):

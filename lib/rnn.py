@@ -194,12 +194,18 @@ def rnn_cell_forward(xt, a_prev, parameters):
         (a_next, cache): a_next (n_a, m), the state :math:`a^{<t>}`; cache for
         :func:`rnn_cell_backward`.
     """
-    p, n_x, n_a = _cell_parameters(parameters)
+    return _rnn_cell_forward(*_check_step_inputs(xt, a_prev, parameters))
+
+
+def _check_step_inputs(xt, a_prev, parameters, unpack=None):
+    """(xt, a_prev, parameters) of one step checked and cast to one dtype; ``unpack`` checks the
+    parameter dict and returns (p, n_x, n_a) (the RNN's own by default; the GRU passes its)."""
+    p, n_x, n_a = (unpack or _cell_parameters)(parameters)
     xt = check_shape("xt", as_float("xt", xt, ndim=2, meaning="(n_x, m)"), (n_x, None), "(n_x, m)")
     a_prev = as_float("a_prev", a_prev, ndim=2, meaning="(n_a, m)")
     check_shape("a_prev", a_prev, (n_a, xt.shape[1]), "(n_a, m)")
     dtype = common_float(xt, a_prev, *p.values())
-    return _rnn_cell_forward(*_cast(dtype, xt, a_prev), _cast_dict(dtype, p))
+    return (*_cast(dtype, xt, a_prev), _cast_dict(dtype, p))
 
 
 def _rnn_cell_forward(xt, a_prev, p):
@@ -312,10 +318,16 @@ def rnn_backward(da, cache):
         dict "dx" (n_x, m, T_x), "da0" (n_a, m), "dW_ax" (n_a, n_x),
         "dW_aa" (n_a, n_a), "db_a" (n_a, 1).
     """
-    cache = _check_cache(cache, "rnn", "rnn_forward")
+    return _backward_by_rows(da, cache, "rnn", "rnn_forward", _rnn_backward)
+
+
+def _backward_by_rows(da, cache, layer, producer, kernel):
+    """A sequence layer's public backward: check the cache and da (n_a, m, T_x), run ``kernel`` on
+    rows, and give dx back in the book's (n_x, m, T_x). The RNN and the GRU share it."""
+    cache = _check_cache(cache, layer, producer)
     T_x, m, n_a = cache["a"].shape
     da = _upstream("da", da, (n_a, m, T_x), "(n_a, m, T_x)", cache["a"].dtype)
-    grads = _rnn_backward(_rows(da), cache)
+    grads = kernel(_rows(da), cache)
     grads["dx"] = _from_rows(grads["dx"])
     return grads
 
