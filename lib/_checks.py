@@ -191,6 +191,18 @@ def check_choice(name, value, choices):
     return value
 
 
+def check_strings(name, value):
+    """Return ``value``, a non-empty list or tuple of str, as a list; refused by name otherwise."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name}: expected a list of str, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name}: expected at least one string, got an empty list")
+    for i, text in enumerate(value):
+        if not isinstance(text, str):
+            raise TypeError(f"{name}: expected a list of str, item {i} is {type(text).__name__} {text!r:.40}")
+    return list(value)
+
+
 def check_parameters(name, parameters, shapes, source=""):
     """Check a parameter dict: every key of ``shapes`` present, with that shape, finite.
 

@@ -19,7 +19,7 @@ import datetime
 
 import numpy as np
 
-from lib._checks import as_indices, check_positive_int, check_seed
+from lib._checks import as_indices, check_positive_int, check_seed, check_strings
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july",
           "august", "september", "october", "november", "december"]
@@ -190,14 +190,7 @@ def _string_list(strings):
     """One string or a non-empty list of strings, as a list; refused by name otherwise."""
     if isinstance(strings, str):
         return [strings]
-    if not isinstance(strings, (list, tuple)):
-        raise TypeError(f"strings: expected a str or a list of str, got {type(strings).__name__}")
-    if not strings:
-        raise ValueError("strings: expected at least one string, got an empty list")
-    for i, text in enumerate(strings):
-        if not isinstance(text, str):
-            raise TypeError(f"strings: expected str items, got {type(text).__name__} at {i}")
-    return list(strings)
+    return check_strings("strings", strings)
 
 
 def encode_outputs(strings):

@@ -19,7 +19,7 @@ import string
 
 import numpy as np
 
-from lib._checks import as_indices, check_positive_int, make_rng
+from lib._checks import as_indices, check_positive_int, check_strings, make_rng
 
 VOCAB = "\n" + string.ascii_lowercase
 """The 27 symbols: newline (index 0, ends a word) and a–z (indices 1–26)."""
@@ -133,13 +133,7 @@ def words_to_corpus(words):
     Args:
         words: a non-empty list (or tuple) of non-empty str without newlines.
     """
-    if not isinstance(words, (list, tuple)):
-        raise TypeError(f"words: expected a list of str, got {type(words).__name__}")
-    if not words:
-        raise ValueError("words: expected at least one word, got an empty list")
-    for k, w in enumerate(words):
-        if not isinstance(w, str):
-            raise TypeError(f"words: expected a list of str, item {k} is {type(w).__name__} {w!r:.40}")
+    for k, w in enumerate(check_strings("words", words)):
         if not w or "\n" in w:
             raise ValueError(f"words: expected non-empty words without newlines, item {k} is {w!r}")
     return "".join("\n" + w for w in words) + "\n"
