@@ -30,7 +30,7 @@ from lib import conv, fast_conv
 SHAPES = [
     # (title, A_prev shape, f, n_C, pad)
     ("(64, 28, 28, 1) -> 8 x 3x3, pad 1", (64, 28, 28, 1), 3, 8, 1),
-    ("chapter 11 (64, 28, 28, 3) -> 8 x 5x5, same", (64, 28, 28, 3), 5, 8, 2),
+    ("17_convolutional_networks (64, 28, 28, 3) -> 8 x 5x5, same", (64, 28, 28, 3), 5, 8, 2),
 ]
 
 TORCH_SHAPES = [

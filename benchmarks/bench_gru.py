@@ -3,14 +3,14 @@
 :func:`run` times ``gru_forward`` / ``gru_backward`` (input products hoisted,
 the gates' weights stacked so each step does two recurrent products, weight
 gradients as one product each after the loop) against a loop of
-``gru_cell_forward`` / ``gru_cell_backward``, on chapter 14's shape.
+``gru_cell_forward`` / ``gru_cell_backward``, on 20_backprop_through_time's shape.
 
 :func:`torch_rows` gives ``benchmarks.bench_torch`` its rows: ``gru_forward``
 + ``gru_backward`` in float32 against the same recurrence in PyTorch, a loop
 with autograd over the module docstring's four equations of :mod:`lib.gru`
 (``torch.sigmoid(x_t @ W_z.T + a @ U_z.T + b_z)`` …), on the same weights;
 the layout conversion for torch ((T_x, m, n) tensors) is done once, outside
-the timed function. Shapes: chapter 14's long-gap task (a batch of 64
+the timed function. Shapes: 20_backprop_through_time's long-gap task (a batch of 64
 sequences of 50 steps, n_x = 5 → n_a = 32) and B 64, T 100, 64 → 256. The
 upstream gradient ``da`` is laid out as lib's layers return it (a view of a
 array lib stores by rows), as in :mod:`benchmarks.bench_rnn`.
@@ -22,7 +22,7 @@ from benchmarks.harness import compare
 from lib import gru, rnn
 
 #: (title, m, T_x, n_x, n_a) of the rows against PyTorch.
-TORCH_SHAPES = [("GRU B 64, T 50, 5 -> 32 (chapter 14)", 64, 50, 5, 32),
+TORCH_SHAPES = [("GRU B 64, T 50, 5 -> 32 (20_backprop_through_time)", 64, 50, 5, 32),
                 ("GRU B 64, T 100, 64 -> 256", 64, 100, 64, 256)]
 
 

@@ -1,4 +1,4 @@
-"""One training step of chapter 15's date translator: lib against PyTorch CPU, and float64 against float32.
+"""One training step of chapter ``22_attention``'s date translator: lib against PyTorch CPU, and float64 against float32.
 
 The step is the one ``lib.seq2seq.train`` takes: forward (bidirectional GRU
 encoder, additive attention, GRU decoder with teacher forcing), the mean
@@ -6,7 +6,7 @@ cross-entropy, backward, the gradients clipped to a global norm of 5
 (``lib.optimizers.clip_by_norm``) and one Adam step
 (``lib.optimizers.adam_update``, α = 0.01). The lib side calls the public
 functions: ``seq2seq_loss``, ``clip_by_norm``, ``adam_update``. The model is
-chapter 15's: n_a = 32 per encoder direction, n_s = 64, n_e = 32, 42 input and
+chapter ``22_attention``'s: n_a = 32 per encoder direction, n_s = 64, n_e = 32, 42 input and
 11 output symbols, on a mini-batch of 64 training dates padded to the longest
 (T_x = 27) and T_y = 10.
 
@@ -39,7 +39,7 @@ CLIP, LEARNING_RATE = 5.0, 0.01
 
 
 def _batch():
-    """The first 64 training dates of chapter 15, trimmed to the longest: X, mask, Y."""
+    """The first 64 training dates of chapter ``22_attention``, trimmed to the longest: X, mask, Y."""
     data = S.prepare(D.load_dates(10000, 1000, 1000, seed=0)["train"][:BATCH])
     T = int(data["mask"].sum(axis=1).max())
     X = one_hot_sequences(data["x"][:, :T], len(D.INPUT_VOCAB))
@@ -176,7 +176,7 @@ def _ceiling(parameters, X):
 
 
 def torch_rows(torch):
-    """One row for ``benchmarks/bench_torch.py``: a training step of chapter 15's model, float32."""
+    """One row for ``benchmarks/bench_torch.py``: a training step of chapter ``22_attention``'s model, float32."""
     from benchmarks.bench_torch import Row
 
     X, mask, Y = _batch()

@@ -1,6 +1,6 @@
 r"""Activation functions and their derivatives.
 
-Chapters 3 (the sigmoid) and 6 (activation functions) teach these; every
+Chapter ``03_logistic_regression`` (the sigmoid) and 6 (activation functions) teach these; every
 network in the book uses them. Each ``f`` has ``f_derivative(z)`` beside it,
 the elementwise :math:`f'(z)`. All are stable: ``sigmoid(±1000)`` is exactly 1
 or 0 and ``softmax`` of logits near ±1e4 is finite, without warnings.

@@ -1,6 +1,6 @@
 r"""Attention: a masked softmax, additive attention and scaled dot-product attention.
 
-Chapter 15 (the attention model) uses this module; :mod:`lib.seq2seq` builds
+Chapter ``22_attention`` (the attention model) uses this module; :mod:`lib.seq2seq` builds
 the date translator on the additive attention step taught here.
 
 Additive attention (Bahdanau, Cho & Bengio 2014), one decoder step for all

@@ -1,10 +1,10 @@
 r"""Convolution in numpy, as taught: the lecture's loops, a plain im2col, and the kinds of convolution.
 
-Chapter 9 (edge detection) uses the edge filters, :func:`conv_forward_naive` and
-:func:`learn_filter`; chapter 10 (padding and stride) :func:`zero_pad`,
+Chapter ``15_edge_detection`` (edge detection) uses the edge filters, :func:`conv_forward_naive` and
+:func:`learn_filter`; chapter ``16_padding_and_stride`` (padding and stride) :func:`zero_pad`,
 :func:`conv_output_size`, dilation, :func:`depthwise_conv_forward` and
-:func:`conv_transpose_forward`; chapter 11 shows :func:`im2col`,
-:func:`conv_forward` and :func:`conv_backward`. The CNN of chapter 11 trains
+:func:`conv_transpose_forward`; chapter ``17_convolutional_networks`` shows :func:`im2col`,
+:func:`conv_forward` and :func:`conv_backward`. The CNN of chapter ``17_convolutional_networks`` trains
 on :mod:`lib.fast_conv`, the same convolution tuned for speed (tests assert
 that the two agree).
 

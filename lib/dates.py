@@ -1,4 +1,4 @@
-"""The date-translation data set of chapter 15 (the attention model), made here, never downloaded.
+"""The date-translation data set of chapter ``22_attention`` (the attention model), made here, never downloaded.
 
 Each example is a date written the way people write it ("3 May 1979",
 "tuesday 03/05/1979", "may 3, 1979") paired with the machine form

@@ -1,4 +1,4 @@
-r"""The convolution of :mod:`lib.conv`, tuned for speed: the one the CNN of chapter 11 trains with.
+r"""The convolution of :mod:`lib.conv`, tuned for speed: the one the CNN of chapter ``17_convolutional_networks`` trains with.
 
 :mod:`lib.conv` is the convolution as taught; this module computes the same
 numbers (``tests/test_fast_conv.py`` asserts that values and gradients agree

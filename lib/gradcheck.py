@@ -1,6 +1,6 @@
 """Numerical gradients, to check every backward pass in the book.
 
-Chapter 4 (gradient descent) introduces the check; every later chapter's tests
+Chapter ``04_gradient_descent`` (gradient descent) introduces the check; every later chapter's tests
 use it: a hand-written gradient agrees with the centred difference
 
     dJ/dθ_i ≈ (J(θ + ε e_i) − J(θ − ε e_i)) / (2ε)

@@ -1,7 +1,7 @@
 r"""The gated recurrent unit (GRU), forward and backward, for one step and a whole sequence.
 
-Chapter 14 (backpropagation through time) uses it as the remedy for the
-vanishing gradient of the plain RNN (:mod:`lib.rnn`); Part V's attention model
+Chapter ``20_backprop_through_time`` (backpropagation through time) uses it as the remedy for the
+vanishing gradient of the plain RNN (:mod:`lib.rnn`); Part VI's attention model
 builds its encoder and decoder on these cells. The cell of Cho et al. (2014),
 written with the update gate :math:`z` weighting the *new* candidate, as the
 lecture course does:

@@ -1,8 +1,8 @@
 """Image data for the book: synthetic shapes drawn with numpy, and matplotlib's sample photos.
 
-Chapter 2 unrolls an image into a feature vector; chapter 5 trains logistic
-regression on :func:`make_shapes` (is there a circle?); chapter 9 standardises
-crops of a photograph (:func:`standardize_images`); chapter 11 trains a CNN on
+Chapter ``02_binary_classification`` unrolls an image into a feature vector; chapter ``05_vectorization`` trains logistic
+regression on :func:`make_shapes` (is there a circle?); chapter ``15_edge_detection`` standardises
+crops of a photograph (:func:`standardize_images`); chapter ``17_convolutional_networks`` trains a CNN on
 the shapes with several classes. Images follow the CNN notation
 (m, n_H, n_W, n_C), values in [0, 1]; :func:`images_to_columns` turns them
 into the (n_x, m) matrix X of the fully-connected chapters. Generated data is

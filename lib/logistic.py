@@ -1,12 +1,12 @@
 r"""Logistic regression as a single neuron, trained by gradient descent.
 
-Chapter 4 (gradient descent) uses the loop versions and the descent path;
-chapter 5 (vectorisation) contrasts them with the vectorised ones and trains
-:func:`model` on pictures; chapters 6 and 7 use it as the baseline. Notation:
+Chapter ``04_gradient_descent`` (gradient descent) uses the loop versions and the descent path;
+chapter ``05_vectorization`` (vectorisation) contrasts them with the vectorised ones and trains
+:func:`model` on pictures; chapters ``06_activation_functions`` and ``07_shallow_networks`` use it as the baseline. Notation:
 X is (n_x, m), one example per column, Y is (1, m) with labels 0/1, w is
 (n_x, 1), b a scalar.
 
-For all m examples at once (chapter 5, the lecture's §2.8):
+For all m examples at once (chapter ``05_vectorization``, the lecture's §2.8):
 
 .. math::
 
@@ -143,7 +143,7 @@ def initialize_with_zeros(dim, dtype=np.float64):
     """Start gradient descent at zero: w = 0 of shape (dim, 1), b = 0.0.
 
     Zeros are fine for logistic regression (a single neuron has no symmetry
-    to break, unlike the hidden layers of chapter 7).
+    to break, unlike the hidden layers of chapter ``07_shallow_networks``).
 
     Args:
         dim: n_x, the number of features, an integer >= 1.
@@ -203,7 +203,7 @@ def propagate_loop(w, b, X, Y):
     end instead: the same numbers.) The arrays are turned into Python lists
     first, so the loops run on plain floats: that is the fair "pure Python"
     version (indexing an ndarray element by element is several times slower
-    still). Chapter 5 times it against :func:`propagate`.
+    still). Chapter ``05_vectorization`` times it against :func:`propagate`.
 
     Args and returns: as :func:`propagate` (same checks, same shapes).
     """

@@ -1,6 +1,6 @@
 r"""Losses and costs: the loss is on one example, the cost is its mean over m.
 
-Chapter 3 (logistic regression) introduces them. The cross-entropy
+Chapter ``03_logistic_regression`` (logistic regression) introduces them. The cross-entropy
 
 .. math:: \mathcal{L}(a, y) = -\big(y \log a + (1 - y) \log(1 - a)\big)
 
@@ -87,7 +87,7 @@ def cost_with_logits(z, y):
 
 
 def squared_error(a, y):
-    r"""Per-example :math:`\frac12 (a - y)^2`, the loss chapter 3 shows to be a poor fit
+    r"""Per-example :math:`\frac12 (a - y)^2`, the loss chapter ``03_logistic_regression`` shows to be a poor fit
     for logistic regression (its cost is not convex in w).
 
     Args:
@@ -169,7 +169,7 @@ def logistic_cost_surface(X, Y, w_values, b_values, loss="cross_entropy"):
     For every w in ``w_values`` and b in ``b_values``,
     :math:`J(w, b) = \frac1m \sum_i \mathcal{L}(\sigma(w x^{(i)} + b), y^{(i)})`,
     with the cross-entropy computed from the logit (exact for any z) or the
-    squared error :math:`\frac12(a - y)^2`. Chapter 3 uses it to show that the
+    squared error :math:`\frac12(a - y)^2`. Chapter ``03_logistic_regression`` uses it to show that the
     squared error makes J non-convex and the cross-entropy does not.
 
     Args:

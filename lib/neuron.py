@@ -1,6 +1,6 @@
 r"""A neuron as a function, and neurons stacked into a network.
 
-Chapter 1 (what is a neural network) uses this module. A neuron maps its
+Chapter ``01_neural_networks`` (what is a neural network) uses this module. A neuron maps its
 inputs to one number,
 
 .. math:: a = g(w^T x + b),
@@ -188,7 +188,7 @@ def fit_relu_neuron(X, Y, n_knots=400):
     so we try ``n_knots`` knots between min x and max x and keep the one with
     the least squared error. With w = 0 the neuron is flat, :math:`\hat y = \max(0, b)`,
     best at :math:`b = \max(0, \bar y)`: that is the answer when all x are equal.
-    No gradient descent is needed yet (chapter 4).
+    No gradient descent is needed yet (chapter ``04_gradient_descent``).
 
     Args:
         X: (1, m) inputs. Y: (1, m) targets. n_knots: how many knots to try (≥ 2).

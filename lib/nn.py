@@ -1,6 +1,6 @@
 r"""The two-layer neural network: one tanh hidden layer, one sigmoid output.
 
-Chapter 7 (shallow networks) teaches it; chapters 6 and 8 reuse it. In the
+Chapter ``07_shallow_networks`` (shallow networks) teaches it; chapters ``06_activation_functions`` and ``08_perceptron`` reuse it. In the
 book's notation, for X of shape (n_x, m):
 
 .. math::
@@ -291,7 +291,7 @@ def nn_model(X, Y, n_h=4, num_iterations=10000, learning_rate=1.2, seed=3,
         n_h: hidden size (>= 1). num_iterations: gradient steps (>= 0).
         learning_rate: α > 0. seed: seed of :func:`initialize_parameters` (an int >= 0 or None).
         parameters: a starting point instead of the random one (for the
-            symmetry experiment of chapter 7): W1 (n_h, n_x), b1 (n_h, 1),
+            symmetry experiment of chapter ``07_shallow_networks``): W1 (n_h, n_x), b1 (n_h, 1),
             W2 (n_y, n_h), b2 (n_y, 1); copied, not changed.
         record_every: the cost is recorded every this many iterations (>= 1).
 

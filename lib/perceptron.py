@@ -1,6 +1,6 @@
 r"""The M-P neuron, the logic gates of the source, and Rosenblatt's perceptron rule.
 
-Chapter 8 (the perceptron) uses it. An M-P neuron (McCulloch & Pitts 1943)
+Chapter ``08_perceptron`` (the perceptron) uses it. An M-P neuron (McCulloch & Pitts 1943)
 with inputs :math:`x_1 … x_n`, weights :math:`w_1 … w_n` and threshold θ outputs
 
 .. math:: y = f\Big(\sum_{i=1}^n w_i x_i - \theta\Big),

@@ -1,6 +1,6 @@
 r"""Pooling layers: max and average over f × f windows, with their backward passes.
 
-Chapter 11 (convolutional networks) uses them between convolutions. For images
+Chapter ``17_convolutional_networks`` (convolutional networks) uses them between convolutions. For images
 A_prev of shape (m, n_H_prev, n_W_prev, n_C), window f and stride s, each channel
 is pooled on its own:
 

@@ -1,7 +1,7 @@
 r"""The plain recurrent neural network: forward, backpropagation through time, and a language model.
 
-Chapter 13 (recurrent networks) teaches the cell, the unrolled forward pass,
-sampling and the character-level language model; chapter 14 (backpropagation
+Chapter ``19_recurrent_networks`` (recurrent networks) teaches the cell, the unrolled forward pass,
+sampling and the character-level language model; chapter ``20_backprop_through_time`` (backpropagation
 through time) the backward pass and the gradient norm through time. The cell,
 for a batch of m examples at once, and the output layer on top of it:
 
@@ -59,7 +59,7 @@ def initialize_rnn(n_x, n_a, n_y, seed=0, scale=None):
         seed: an int ≥ 0 (same seed, same weights) or None.
         scale: if given (> 0), ``W_aa`` is drawn N(0, scale²/n_a) instead: its
             eigenvalues then fill a disc of radius about ``scale`` (the
-            circular law), the knob of chapter 14's vanishing/exploding
+            circular law), the knob of chapter ``20_backprop_through_time``'s vanishing/exploding
             experiment.
 
     Returns:

@@ -1,4 +1,4 @@
-r"""The encoder–decoder with attention that translates dates (chapter 15).
+r"""The encoder–decoder with attention that translates dates (chapter ``22_attention``).
 
 The model, in the book's notation (sequences are (n_x, m, T_x)):
 
@@ -6,7 +6,7 @@ The model, in the book's notation (sequences are (n_x, m, T_x)):
   forward GRU reads :math:`x^{<1>} … x^{<T_x>}`, the backward one reads them
   in reverse; their states are stacked,
   :math:`a^{<t'>} = [\overrightarrow{a}^{<t'>}; \overleftarrow{a}^{<t'>}]`, (2 n_a, m).
-  The GRU cell is chapter 14's (:mod:`lib.gru`):
+  The GRU cell is chapter ``20_backprop_through_time``'s (:mod:`lib.gru`):
   :math:`z = \sigma(W_z x + U_z a + b_z)`, :math:`r = \sigma(W_r x + U_r a + b_r)`,
   :math:`\tilde a = \tanh(W_h x + U_h (r \odot a) + b_h)`,
   :math:`a^{<t>} = a^{<t-1>} + z \odot (\tilde a - a^{<t-1>})`.

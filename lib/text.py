@@ -1,7 +1,7 @@
 r"""Characters as numbers: a vocabulary, one-hot sequences, and a generated corpus of words.
 
-Chapter 12 (sequence models) uses it to turn text into the (n_x, m, T_x)
-arrays of the book's notation; chapter 13 trains its language model on the
+Chapter ``18_sequence_models`` (sequence models) uses it to turn text into the (n_x, m, T_x)
+arrays of the book's notation; chapter ``19_recurrent_networks`` trains its language model on the
 corpus :func:`make_words` generates. The corpus is made here, never
 downloaded: words of a small invented language whose rules an RNN can learn,
 

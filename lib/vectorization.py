@@ -1,6 +1,6 @@
-r"""A for-loop against one array operation: the dot product of chapter 5.
+r"""A for-loop against one array operation: the dot product of chapter ``05_vectorization``.
 
-Chapter 5 (vectorisation, the lecture's §2.7) times the two on vectors of a
+Chapter ``05_vectorization`` (vectorisation, the lecture's §2.7) times the two on vectors of a
 million entries. Both compute
 
 .. math:: a \cdot b = \sum_{j=1}^{n} a_j b_j ;
@@ -12,7 +12,7 @@ interpreter, :func:`dot_vectorized` hands the whole sum to numpy's compiled
 Both refuse, naming the argument: sequences of different lengths, empty ones,
 entries that are not real numbers, NaN or infinity. :func:`dot_loop` checks
 its entries only when the loop fails or its sum is not finite (the line
-``@_entries_checked_on_failure`` above it), so that the time chapter 5
+``@_entries_checked_on_failure`` above it), so that the time chapter ``05_vectorization``
 measures is the interpreter's loop alone, not a scan of a million entries.
 """
 import functools

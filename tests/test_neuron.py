@@ -1,4 +1,4 @@
-"""Tests of lib.neuron: the neuron as a function and neurons stacked (chapter 1)."""
+"""Tests of lib.neuron: the neuron as a function and neurons stacked (chapter ``01_neural_networks``)."""
 import warnings
 
 import numpy as np
