@@ -5,6 +5,7 @@
     python3 dev.py book                   build the HTML book into _build/html
     python3 dev.py bench  [names]         the benchmark pairs, medians and ratios
     python3 dev.py lab                    JupyterLab on the notebooks
+    python3 dev.py assignments [folder]   the chapters without the exercises' solutions
     python3 dev.py setup                  only create or refresh .venv
 
 Each command first makes sure ``.venv`` exists with ``requirements-dev.txt``
@@ -13,6 +14,7 @@ browser tests' driver), reinstalling when one of those files changed, so a fresh
 nothing but Python 3.11 or newer. Standard library only.
 """
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -64,7 +66,7 @@ def test(args):
 
 def book(args):
     """Build the book; drop the execution cache first when lib/ changed since the last build."""
-    lib_hash = digest(list((ROOT / "lib").glob("*.py")))
+    lib_hash = digest(list((ROOT / "lib").rglob("*.py")))
     cache = BUILD / ".jupyter_cache"
     if cache.exists() and (not LIB_STAMP.exists() or LIB_STAMP.read_text() != lib_hash):
         print("lib/ changed since the last build: re-executing every notebook", flush=True)
@@ -84,7 +86,34 @@ def lab(args):
     return run(BIN / "jupyter", "lab", "chapters", *args)
 
 
-COMMANDS = {"test": test, "book": book, "bench": bench, "lab": lab, "setup": lambda args: 0}
+def write_assignments(folder):
+    """Copy every chapter into ``folder`` without the cells tagged ``solution``; return the paths.
+
+    The implement-it exercises keep their skeletons and checker calls, so the
+    notebooks run as they are ("not implemented yet") and check what a learner
+    writes. Standard library only, like the rest of this file.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chapter in sorted((ROOT / "chapters").glob("*.ipynb")):
+        nb = json.loads(chapter.read_text(encoding="utf-8"))
+        nb["cells"] = [c for c in nb["cells"] if "solution" not in c.get("metadata", {}).get("tags", [])]
+        target = folder / chapter.name
+        target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def assignments(args):
+    folder = Path(args[0]) if args else ROOT / "assignments"
+    written = write_assignments(folder)
+    print(f"{len(written)} chapters without solutions in {folder}/ (they import lib: install it there too)")
+    return 0
+
+
+COMMANDS = {"test": test, "book": book, "bench": bench, "lab": lab, "assignments": assignments,
+            "setup": lambda args: 0}
 
 
 def main(argv):

@@ -1,8 +1,13 @@
-r"""An L-layer fully connected network, to look inside deep ReLU stacks.
+r"""An L-layer fully connected network: forward with caches, backward, and what depth buys.
 
-Chapter 6 (activation functions) uses it to test the source's claim that the
-share of active ReLU units falls by 2^N after N layers, and to show that a
-stack of layers without a non-linearity is still one linear map. In the
+``chapters/09_deep_networks.ipynb`` derives and runs it: the forward pass with
+its caches, the backward pass, a gradient check of the whole network, and
+(:func:`tent_map`, :func:`tent_map_network`, :func:`interpolating_network`,
+:func:`linear_pieces`) a function a deep narrow ReLU network computes with 2k
+units where a one-hidden-layer network needs about 2^k.
+``chapters/06_activation_functions.ipynb`` uses it to test the source's claim
+that the share of active ReLU units falls by 2^N after N layers, and to show
+that a stack of layers without a non-linearity is still one linear map. In the
 book's notation, for layer l = 1 … L,
 
 .. math:: Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\qquad A^{[l]} = g^{[l]}(Z^{[l]}),
@@ -459,3 +464,157 @@ def collapse_linear(parameters):
         W_l = parameters[f"W{l}"]
         W, b = W_l @ W, W_l @ b + parameters[f"b{l}"]
     return W, b
+
+
+# --------------------------------------------------------------------- what depth buys
+def _check_tent_map(x, k):
+    x = as_float("x", x, meaning="(any shape), values in [0, 1]")
+    if np.any((x < 0) | (x > 1)):
+        raise ValueError(f"x: expected values in [0, 1] (the tent map's domain), "
+                         f"got values in [{float(np.min(x)):g}, {float(np.max(x)):g}]")
+    return {"x": x, "k": check_positive_int("k", k, minimum=0)}
+
+
+@checked_by(_check_tent_map)
+def tent_map(x, k=1):
+    r"""The tent map composed k times, :math:`t^{k} = t \circ \cdots \circ t`, elementwise on [0, 1].
+
+    .. math:: t(x) = 2\min(x, 1 - x) = 2\,\mathrm{ReLU}(x) - 4\,\mathrm{ReLU}(x - \tfrac12)
+              \quad (0 \le x \le 1)
+
+    :math:`t^k` is a sawtooth with :math:`2^{k-1}` teeth of height 1 and
+    :math:`2^k` linear pieces, with slopes :math:`\pm 2^k`.
+
+    Args:
+        x: array of any shape (a scalar works), values in [0, 1].
+        k: how many times t is applied, an int >= 0 (0: the identity).
+
+    Returns:
+        array of x's shape and float dtype, values in [0, 1].
+    """
+    for _ in range(k):
+        x = 2 * np.minimum(x, 1 - x)
+    return x
+
+
+def _check_tent_network(k):
+    return {"k": check_positive_int("k", k, minimum=1)}
+
+
+@checked_by(_check_tent_network)
+def tent_map_network(k):
+    r"""A deep, narrow ReLU network that computes :math:`t^k` exactly: k hidden layers of 2 units.
+
+    Layer 1 computes :math:`\mathrm{ReLU}(x)` and :math:`\mathrm{ReLU}(x - \frac12)`; every later
+    hidden layer first rebuilds :math:`t = 2a_1 - 4a_2` of the previous layer (folded into its
+    weights, :math:`W = [[2, -4], [2, -4]]`, :math:`b = [[0], [-\frac12]]`) and applies the same two
+    units to it; the linear output layer :math:`W^{[k+1]} = [2, -4]` gives :math:`t^k(x)`.
+    Run it with ``deep_forward(X, parameters, "relu", output_activation="linear")``,
+    X of shape (1, m), values in [0, 1].
+
+    Args:
+        k: the number of tents composed, an int >= 1.
+
+    Returns:
+        dict (float64) W1 (2, 1), b1 (2, 1), W2 … Wk (2, 2), b2 … bk (2, 1),
+        W_{k+1} (1, 2), b_{k+1} (1, 1): layer_dims [1, 2, …, 2, 1], 2k hidden units.
+    """
+    shift = np.array([[0.0], [-0.5]])
+    parameters = {"W1": np.ones((2, 1)), "b1": shift.copy()}
+    for l in range(2, k + 1):
+        parameters[f"W{l}"] = np.array([[2.0, -4.0], [2.0, -4.0]])
+        parameters[f"b{l}"] = shift.copy()
+    parameters[f"W{k + 1}"] = np.array([[2.0, -4.0]])
+    parameters[f"b{k + 1}"] = np.zeros((1, 1))
+    return parameters
+
+
+def _check_interpolating(knots, values):
+    knots = as_float("knots", knots, ndim=1, meaning="(n,), strictly increasing")
+    if knots.size < 2:
+        raise ValueError(f"knots: expected at least 2 points (n,), got shape {knots.shape}")
+    if np.any(np.diff(knots) <= 0):
+        raise ValueError("knots: expected strictly increasing values, got a step <= 0")
+    values = as_float("values", values, ndim=1, meaning="(n,), one per knot")
+    check_shape("values", values, knots.shape, "(n,), one value per knot")
+    dtype = np.float32 if knots.dtype == values.dtype == np.float32 else np.float64
+    return {"knots": knots.astype(dtype, copy=False), "values": values.astype(dtype, copy=False)}
+
+
+@checked_by(_check_interpolating)
+def interpolating_network(knots, values):
+    r"""A one-hidden-layer ReLU network (layer_dims [1, n-1, 1]) through n given points.
+
+    With the slopes :math:`s_j = (v_{j+1} - v_j)/(x_{j+1} - x_j)` between the knots, unit j computes
+    :math:`\mathrm{ReLU}(x - x_j)` (j = 0 … n-2: one kink each) and the output
+    :math:`v_0 + s_0\,\mathrm{ReLU}(x - x_0) + \sum_{j \ge 1} (s_j - s_{j-1})\,\mathrm{ReLU}(x - x_j)`
+    is the piecewise-linear interpolant of the points on :math:`[x_0, x_{n-1}]`.
+    Each unit adds one kink, so a one-hidden-layer network of n-1 units has
+    at most n linear pieces. Run it with ``deep_forward(X, parameters, "relu", "linear")``.
+
+    Args:
+        knots: (n,) strictly increasing, n >= 2. values: (n,), the value at each knot.
+
+    Returns:
+        dict W1 (n-1, 1), b1 (n-1, 1), W2 (1, n-1), b2 (1, 1), float32 only if both inputs are.
+    """
+    slopes = np.diff(values) / np.diff(knots)                       # (n-1,)
+    changes = np.diff(slopes, prepend=slopes.dtype.type(0))         # s_0, s_1 - s_0, …
+    n_units = knots.size - 1
+    return {"W1": np.ones((n_units, 1), dtype=knots.dtype), "b1": -knots[:-1, None],
+            "W2": changes[None, :], "b2": values[:1, None].copy()}
+
+
+def _check_linear_pieces(parameters, low, high):
+    parameters = _check_deep_parameters(parameters, n_x=1)
+    L = len(parameters) // 2
+    if parameters[f"W{L}"].shape[0] != 1:
+        raise ValueError(f"parameters: expected one output unit, W{L} of shape (1, n^[L-1]), "
+                         f"got {parameters[f'W{L}'].shape}")
+    low = float(check_range("low", low))
+    high = float(check_range("high", high))
+    if not high > low:
+        raise ValueError(f"high: expected a number > low = {low:g}, got {high!r}")
+    return {"parameters": parameters, "low": low, "high": high}
+
+
+@checked_by(_check_linear_pieces)
+def linear_pieces(parameters, low=0.0, high=1.0):
+    r"""The kinks of a ReLU network with one input and one output, on [low, high], found exactly.
+
+    A ReLU network of one input is piecewise linear. Going up the layers,
+    between two consecutive kinks found so far every pre-activation
+    :math:`Z^{[l]}` is linear in x, so a unit of layer l adds a kink where its
+    :math:`Z^{[l]}` changes sign inside that interval, at the root of the
+    line. Last, the slope of the output on each interval is the backward
+    pass's ``dX`` at its midpoint (:math:`W^{[L]} D^{[L-1]} W^{[L-1]} \cdots D^{[1]} W^{[1]}`,
+    with :math:`D^{[l]}` the 0/1 mask of active units); the kinks are the
+    points where it changes (relative change above 1e-9). Points closer than
+    1e-9 (high - low) are merged.
+
+    Args:
+        parameters: W1 (n^[1], 1), b1, …, WL (1, n^[L-1]), bL of a network run with
+            hidden activation 'relu' and a linear output.
+        low, high: the interval, low < high.
+
+    Returns:
+        1-d array of the kinks, sorted, strictly inside (low, high), in W1's dtype;
+        the output has ``len(kinks) + 1`` linear pieces there.
+    """
+    L = len(parameters) // 2
+    xs = np.array([low, high])
+    for l in range(1, L):
+        _, caches = deep_forward.unchecked(xs[None, :], parameters, "relu", "linear")
+        Z = caches[l - 1][2]                                   # Z^[l] at the points, (n^[l], len(xs))
+        za, zb = Z[:, :-1], Z[:, 1:]
+        cross = za * zb < 0                                    # a sign change inside the interval
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roots = xs[:-1] + za / (za - zb) * np.diff(xs)
+        xs = np.unique(np.concatenate([xs, roots[cross]]))
+        xs = xs[np.concatenate([[True], np.diff(xs) > 1e-9 * (high - low)])]
+    mids = (xs[:-1] + xs[1:])[None, :] / 2
+    out, caches = deep_forward.unchecked(mids, parameters, "relu", "linear")
+    slope = deep_backward.unchecked(np.ones_like(out), caches)["dX"][0]     # d output / dx, each interval
+    scale = max(float(np.max(np.abs(slope))), 1e-300)
+    changes = np.abs(np.diff(slope)) > 1e-9 * scale
+    return xs[1:-1][changes].astype(parameters["W1"].dtype)

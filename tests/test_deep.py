@@ -150,7 +150,7 @@ def test_layer_backward_is_the_chain_rule_without_1_over_m():
     np.testing.assert_allclose(g["dA_prev"], W.T @ dA)
 
 
-# --------------------------------------------------------------------- what chapter 6 uses
+# --------------------------------------------------------------------- what 06_activation_functions uses
 def test_initialisation_scales():
     p = deep.initialize_deep([400, 300, 1], seed=0, init="he")
     assert np.isclose(np.std(p["W1"]), np.sqrt(2 / 400), rtol=0.02)
@@ -259,6 +259,117 @@ def test_the_unchecked_kernels_compute_what_the_public_functions_do():
     assert all(np.array_equal(g[k], g2[k]) for k in g)
 
 
+
+# --------------------------------------------------------------------- the whole network, every hidden activation
+def _four_layers(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((3, 7))
+    Y = (rng.random((1, 7)) > 0.5).astype(float)
+    # std 1: with Xavier's smaller weights three sigmoid layers (sigma' <= 1/4 each) shrink dW1 to ~1e-4,
+    # where the centred difference's rounding error alone reaches a relative 1e-7
+    parameters = deep.initialize_deep([3, 5, 4, 3, 1], seed=seed, init=1.0, bias_std=0.5)
+    return X, Y, parameters
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_gradient_check_of_the_whole_network_through_the_sigmoid_output(activation):
+    """deep_forward to probabilities A^[L], the cost deep_cost, dA^[L] = (A - Y)/(m A (1 - A)) by hand,
+    then deep_backward: every dW^[l], db^[l] and dX matches the centred differences."""
+    X, Y, parameters = _four_layers(seed=11)
+    AL, caches = deep.deep_forward(X, parameters, activation, "sigmoid")
+    dAL = (AL - Y) / (X.shape[1] * AL * (1 - AL))
+    grads = deep.deep_backward(dAL, caches)
+    errors = gradient_check(lambda: deep.deep_cost(deep.deep_forward(X, parameters, activation)[0], Y),
+                            {**parameters, "X": X}, {k: grads["d" + k] for k in [*parameters, "X"]})
+    assert max(errors.values()) < RTOL, errors
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_gradient_check_of_the_whole_network_from_the_logits(activation):
+    """The form the chapter and deep_model use: dZ^[L] = (A^[L] - Y)/m from the loss, then deep_backward."""
+    X, Y, parameters = _four_layers(seed=12)
+    ZL, caches = deep.deep_forward(X, parameters, activation, "linear")
+    _, dZL = losses.sigmoid_cross_entropy(ZL, Y)
+    np.testing.assert_allclose(dZL, (1 / (1 + np.exp(-ZL)) - Y) / X.shape[1])
+    grads = deep.deep_backward(dZL, caches)
+    errors = gradient_check(
+        lambda: losses.sigmoid_cross_entropy(deep.deep_forward(X, parameters, activation, "linear")[0], Y)[0],
+        parameters, {k: grads["d" + k] for k in parameters})
+    assert max(errors.values()) < RTOL, errors
+
+
+def test_the_recursion_dZ_l_is_W_next_transposed_dZ_next_times_g_prime():
+    """deep_backward's dZ^[l] obeys dZ^[l] = W^[l+1]T dZ^[l+1] * g'(Z^[l]) layer by layer."""
+    X, Y, parameters = _four_layers(seed=13)
+    ZL, caches = deep.deep_forward(X, parameters, "tanh", "linear")
+    dZ = losses.sigmoid_cross_entropy(ZL, Y)[1]
+    for l in range(len(caches) - 1, 0, -1):           # layers L-1 … 1 (caches[l - 1] is layer l)
+        A_prev, W, Z, _ = caches[l - 1]
+        dZ_next, W_next = dZ, parameters[f"W{l + 1}"]
+        dZ = W_next.T @ dZ_next * (1 - np.tanh(Z) ** 2)
+        g = deep.layer_backward(W_next.T @ dZ_next, caches[l - 1])
+        np.testing.assert_allclose(g["dW"], dZ @ A_prev.T, rtol=1e-12)
+        np.testing.assert_allclose(g["db"], dZ.sum(axis=1, keepdims=True), rtol=1e-12)
+
+
+# --------------------------------------------------------------------- what depth buys
+def test_tent_map_by_hand():
+    assert deep.tent_map(0.25) == 0.5 and deep.tent_map(0.25, 2) == 1.0 and deep.tent_map(0.25, 3) == 0.0
+    assert deep.tent_map(0.3, 0) == 0.3
+    x = np.linspace(0, 1, 9)
+    np.testing.assert_array_equal(deep.tent_map(x, 2), [0, .5, 1, .5, 0, .5, 1, .5, 0])
+    assert deep.tent_map(np.float32([0.1, 0.7]), 3).dtype == np.float32
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 8])
+def test_the_deep_narrow_network_computes_the_composed_tent_with_2_to_the_k_pieces(k):
+    p = deep.tent_map_network(k)
+    assert [p[f"W{l}"].shape for l in range(1, k + 2)] == [(2, 1)] + [(2, 2)] * (k - 1) + [(1, 2)]
+    x = np.linspace(0, 1, 2**k * 8 + 1)[None, :]
+    out, _ = deep.deep_forward(x, p, "relu", "linear")
+    np.testing.assert_allclose(out, deep.tent_map(x, k), atol=1e-12)
+    kinks = deep.linear_pieces(p)
+    np.testing.assert_allclose(kinks, np.arange(1, 2**k) / 2**k, atol=1e-12)     # 2^k - 1 kinks
+
+
+def test_interpolating_network_goes_through_its_points_with_one_unit_per_kink():
+    knots = np.array([0.0, 0.2, 0.5, 0.6, 1.0])
+    values = np.array([1.0, -1.0, 0.5, 0.5, 2.0])
+    p = deep.interpolating_network(knots, values)
+    assert p["W1"].shape == (4, 1) and p["W2"].shape == (1, 4)
+    x = np.linspace(0, 1, 101)[None, :]
+    out, _ = deep.deep_forward(x, p, "relu", "linear")
+    np.testing.assert_allclose(out[0], np.interp(x[0], knots, values), atol=1e-12)
+    np.testing.assert_allclose(deep.linear_pieces(p), [0.2, 0.5, 0.6])    # 0.5-0.6 flat, still a kink each side
+    p32 = deep.interpolating_network(knots.astype(np.float32), values.astype(np.float32))
+    assert all(v.dtype == np.float32 for v in p32.values())
+    assert deep.linear_pieces(p32).dtype == np.float32
+
+
+def test_linear_pieces_by_hand():
+    p = {"W1": np.array([[1.0]]), "b1": np.array([[-0.3]]), "W2": np.array([[2.0]]), "b2": np.array([[0.0]])}
+    np.testing.assert_allclose(deep.linear_pieces(p), [0.3])
+    assert deep.linear_pieces(p, 0.5, 1.0).size == 0                     # the kink is outside
+    p["W2"][:] = 0.0
+    assert deep.linear_pieces(p).size == 0                               # a dead output: one piece
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), depth=st.integers(1, 4), width=st.integers(1, 6))
+def test_linear_pieces_are_the_kinks_of_the_network(seed, depth, width):
+    """The output is linear between the kinks found (the interpolant through them equals it on a fine grid),
+    and a one-hidden-layer network of n units has at most n kinks."""
+    p = deep.initialize_deep([1] + [width] * depth + [1], seed=seed, bias_std=1.0)
+    kinks = deep.linear_pieces(p, -2.0, 2.0)
+    assert np.all(np.diff(kinks) > 0) and np.all((kinks > -2) & (kinks < 2))
+    points = np.concatenate([[-2.0], kinks, [2.0]])
+    at_points, _ = deep.deep_forward(points[None, :], p, "relu", "linear")
+    x = np.linspace(-2, 2, 2001)
+    out, _ = deep.deep_forward(x[None, :], p, "relu", "linear")
+    np.testing.assert_allclose(out[0], np.interp(x, points, at_points[0]), atol=1e-9 * (1 + np.abs(out).max()))
+    if depth == 1:
+        assert kinks.size <= width
+
 # --------------------------------------------------------------------- bad input
 _P = deep.initialize_deep([3, 4, 1], seed=0)
 _X = np.zeros((3, 5))
@@ -356,6 +467,27 @@ BAD_INPUTS = [
     bad(deep.collapse_linear, "parameters", {}),
     bad(deep.collapse_linear, "parameters", _with(W2=np.zeros((1, 5)))),
     bad(deep.collapse_linear, "parameters", _with(b2=np.array([[np.nan]]))),
+
+    bad(deep.tent_map, "x", [0.5, 1.5]),
+    bad(deep.tent_map, "x", np.nan),
+    bad(deep.tent_map, "k", 0.5, -1),
+    bad(deep.tent_map, "k", 0.5, 1.0, error=TypeError),
+
+    bad(deep.tent_map_network, "k", 0),
+    bad(deep.tent_map_network, "k", 2.0, error=TypeError),
+    bad(deep.tent_map_network, "k", True, error=TypeError),
+
+    bad(deep.interpolating_network, "knots", [0.0], [1.0]),
+    bad(deep.interpolating_network, "knots", [0.0, 0.5, 0.5], [1.0, 2.0, 3.0]),
+    bad(deep.interpolating_network, "knots", [[0.0, 1.0]], [1.0, 2.0]),
+    bad(deep.interpolating_network, "values", [0.0, 1.0], [1.0, 2.0, 3.0]),
+    bad(deep.interpolating_network, "values", [0.0, 1.0], [1.0, np.inf]),
+
+    bad(deep.linear_pieces, "parameters", _P),                           # three inputs, not one
+    bad(deep.linear_pieces, "parameters", deep.initialize_deep([1, 3, 2])),
+    bad(deep.linear_pieces, "parameters", {}),
+    bad(deep.linear_pieces, "high", deep.tent_map_network(2), 1.0, 0.0),
+    bad(deep.linear_pieces, "low", deep.tent_map_network(2), np.nan, 1.0),
 ]
 
 
