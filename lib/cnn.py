@@ -1,6 +1,7 @@
-r"""A small convolutional network in numpy, its training loop, and a softmax-regression baseline.
+r"""A small convolutional network in numpy and its training loop.
 
-Chapter 11 (convolutional networks) trains it on :func:`lib.images.make_shapes`:
+Chapter ``17_convolutional_networks`` trains it on :func:`lib.images.make_shapes`,
+against the baseline of :mod:`lib.softmax_regression`:
 
     images (m, n_H, n_W, n_C)
       → conv f × f, n_F filters, "same" padding   Z1 = W1 * A0 + b1   (m, n_H, n_W, n_F)
@@ -15,7 +16,8 @@ The dense part follows the book's column notation (W2 is (n_y, n_f), b2 is
 is :mod:`lib.fast_conv`, the tuned twin of :mod:`lib.conv` (tested to agree).
 The cost is the softmax cross-entropy (:func:`lib.losses.softmax_cross_entropy`,
 whose gradient carries the 1/m), minimised by mini-batch Adam
-(:func:`lib.optimizers.adam_update`).
+(:func:`lib.optimizers.adam_update`, on the batches of
+:func:`lib.minibatch.minibatch_indices`).
 """
 import numpy as np
 
@@ -25,6 +27,7 @@ from lib.activations import relu, relu_derivative
 from lib.data import one_hot
 from lib.fast_conv import conv_backward, conv_forward
 from lib.losses import softmax_cross_entropy
+from lib.minibatch import minibatch_indices
 from lib.optimizers import adam_update
 from lib.pooling import pool_backward, pool_forward
 
@@ -179,11 +182,6 @@ def predict_cnn(images, parameters, pool=2, batch_size=64):
 
 # ---------------------------------------------------------------- the optimiser
 
-def _minibatches(m, batch_size, rng):
-    order = rng.permutation(m)
-    return [order[i:i + batch_size] for i in range(0, m, batch_size)]
-
-
 def _labels(labels, m, n_classes):
     labels = as_indices("labels", labels, n_classes, ndim=1, meaning="(m,)")
     if labels.size != m:
@@ -220,63 +218,9 @@ def train_cnn(images, labels, n_classes, num_epochs=10, batch_size=64, learning_
     state, costs = {}, []
     for _ in range(num_epochs):
         total = 0.0
-        for idx in _minibatches(images.shape[0], batch_size, rng):
+        for idx in minibatch_indices(images.shape[0], batch_size, rng):
             cost, grads = cnn_cost(images[idx], one_hot(labels[idx], n_classes), parameters, pool)
             adam_update.unchecked(parameters, grads, state, learning_rate)
             total += cost * idx.size
         costs.append(total / images.shape[0])
     return parameters, costs
-
-
-# ---------------------------------------------------------------- the baseline
-
-def train_softmax_regression(X, labels, n_classes, num_epochs=30, batch_size=64,
-                             learning_rate=0.003, seed=0):
-    """Softmax regression ŷ = softmax(W X + b), trained with mini-batch Adam: the baseline.
-
-    Args:
-        X: (n_x, m), one example per column (images unrolled with
-            :func:`lib.images.images_to_columns`). labels: (m,) integers in
-            [0, n_classes). n_classes: n_y >= 2. num_epochs, batch_size,
-            learning_rate, seed: as for :func:`train_cnn`.
-
-    Returns:
-        (parameters, costs): {"W": (n_y, n_x), "b": (n_y, 1)} and the mean cost per epoch.
-    """
-    X = as_float("X", X, ndim=2, meaning="(n_x, m)")
-    n_classes = check_positive_int("n_classes", n_classes, minimum=2)
-    labels = _labels(labels, X.shape[1], n_classes)
-    num_epochs = check_positive_int("num_epochs", num_epochs)
-    batch_size = check_positive_int("batch_size", batch_size)
-    check_positive("learning_rate", learning_rate)
-    parameters = {"W": np.zeros((n_classes, X.shape[0]), X.dtype), "b": np.zeros((n_classes, 1), X.dtype)}
-    rng = np.random.default_rng(check_seed(seed))
-    state, costs = {}, []
-    for _ in range(num_epochs):
-        total = 0.0
-        for idx in _minibatches(X.shape[1], batch_size, rng):
-            Xb = X[:, idx]
-            cost, dZ = softmax_cross_entropy(parameters["W"] @ Xb + parameters["b"],
-                                             one_hot(labels[idx], n_classes))
-            adam_update.unchecked(parameters, {"dW": dZ @ Xb.T, "db": dZ.sum(axis=1, keepdims=True)},
-                        state, learning_rate)
-            total += cost * idx.size
-        costs.append(total / X.shape[1])
-    return parameters, costs
-
-
-def predict_softmax_regression(X, parameters):
-    """Predicted class of each column of X (n_x, m): (m,) integers.
-
-    Args:
-        X: (n_x, m). parameters: {"W": (n_y, n_x), "b": (n_y, 1)} from
-            :func:`train_softmax_regression`.
-    """
-    X = as_float("X", X, ndim=2, meaning="(n_x, m)")
-    if not isinstance(parameters, dict) or "W" not in parameters:
-        check_parameters("parameters", parameters, {"W": None, "b": None}, "train_softmax_regression")
-    W = as_float("parameters['W']", parameters["W"], ndim=2, meaning="(n_y, n_x)")
-    parameters = check_parameters("parameters", parameters, {"W": W.shape, "b": (W.shape[0], 1)},
-                                  "train_softmax_regression")
-    check_shape("X", X, (W.shape[1], None), "(n_x, m)")
-    return (parameters["W"] @ X + parameters["b"]).argmax(axis=0)

@@ -3,7 +3,9 @@
 Chapters 6 and 7 use the planar sets (a line cannot split them); every
 chapter with a train/test split uses :func:`train_test_split`. Every set
 follows the book's notation: X is (n_x, m), one column per example, and
-Y is (1, m).
+Y is (1, m). The multi-class set, :func:`make_spirals` (the softmax-regression
+chapter's), returns its labels as class indices, (m,) integers, which
+:func:`one_hot` turns into the (n_y, m) one-hot matrix.
 """
 import numpy as np
 
@@ -116,6 +118,43 @@ def make_blobs(m=200, centers=((-1.5, -1.0), (1.5, 1.0)), std=0.8, seed=1):
     labels = np.arange(m) % len(centers)
     X = centers.astype(np.float64)[labels].T + rng.normal(0, std, (2, m))
     return _shuffle(X, labels[None, :].astype(float), rng)
+
+
+def make_spirals(m=400, n_classes=4, turns=0.5, noise=0.2, seed=1):
+    r"""Interleaved spiral arms in the plane, one class per arm, shuffled: a multi-class set.
+
+    Example i belongs to class :math:`k = i \bmod K` (so the K classes differ in
+    size by at most one). Along its arm, :math:`t \sim U(0, 1)` is the radius and
+
+    .. math:: \theta = \frac{2\pi k}{K} + 2\pi\,\text{turns}\cdot t + \epsilon,
+              \quad \epsilon \sim \mathcal N(0, \text{noise}^2),
+              \qquad x = (t\cos\theta,\; t\sin\theta).
+
+    With ``turns`` near 0 the arms are straight wedges from the origin, which a
+    linear classifier (softmax regression) separates; the more they wind, the
+    less a linear one can.
+
+    Args:
+        m: number of examples, an integer >= n_classes.
+        n_classes: K, the number of arms (classes), an integer >= 2.
+        turns: how far each arm winds from the centre to radius 1, in turns (a number >= 0).
+        noise: std of the Gaussian noise on the angle θ, in radians (a number >= 0).
+        seed: the random seed, an int >= 0 or None.
+
+    Returns:
+        (X, labels): X of shape (2, m), float64; labels of shape (m,), int64 in [0, K).
+    """
+    n_classes = check_positive_int("n_classes", n_classes, minimum=2)
+    m = check_positive_int("m", m, minimum=n_classes)
+    check_range("turns", turns, 0)
+    check_range("noise", noise, 0)
+    rng = make_rng(seed)
+    labels = np.arange(m) % n_classes
+    t = rng.uniform(0, 1, m)
+    theta = 2 * np.pi * labels / n_classes + 2 * np.pi * turns * t + rng.normal(0, noise, m)
+    X = t * np.vstack([np.cos(theta), np.sin(theta)])
+    X, labels = _shuffle(X, labels, rng)
+    return X, labels.astype(np.int64)
 
 
 def _shuffle(X, Y, rng):

@@ -34,6 +34,9 @@ from lib._checks import (as_float, check_choice, check_labels, check_parameters,
                          make_rng)
 from lib.activations import ACTIVATIONS, get_activation
 from lib.losses import cost as _cross_entropy_cost
+from lib.losses import sigmoid_cross_entropy
+from lib.minibatch import minibatch_indices
+from lib.optimizers import OPTIMIZERS, _check_hyper, get_update, learning_rate_decay
 from lib._checks import checked_by
 
 INITIALISATIONS = ("he", "xavier", "small", "zeros")
@@ -173,14 +176,20 @@ def _check_layer_dims(layer_dims):
     return dims
 
 
-def _check_model(X, Y, layer_dims, num_iterations, learning_rate, seed, init, activation, record_every):
+def _check_model(X, Y, layer_dims, num_iterations, learning_rate, seed, init, activation, record_every,
+                 parameters=None):
     X = as_float("X", X, ndim=2, meaning="(n_x, m)")
     Y = _check_labels_for(Y, X)
     dims = _check_layer_dims(layer_dims)
     if dims[0] != X.shape[0] or dims[-1] != Y.shape[0]:
         raise ValueError(f"layer_dims: expected [{X.shape[0]}, …, {Y.shape[0]}] (X's and Y's rows), "
                          f"got {dims}")
-    return {"X": X, "Y": Y, "layer_dims": dims,
+    if parameters is not None:
+        parameters = _check_deep_parameters(parameters, n_x=X.shape[0])
+        given = [X.shape[0]] + [parameters[f"W{l}"].shape[0] for l in range(1, len(parameters) // 2 + 1)]
+        if given != dims:
+            raise ValueError(f"parameters: expected the layers {dims} of layer_dims, got {given}")
+    return {"X": X, "Y": Y, "layer_dims": dims, "parameters": parameters,
             "num_iterations": check_positive_int("num_iterations", num_iterations, minimum=0),
             "learning_rate": float(check_positive("learning_rate", learning_rate)), "seed": check_seed(seed),
             "init": _check_init(init), "activation": _check_activation(activation),
@@ -330,7 +339,7 @@ def deep_cost(AL, Y):
 
 @checked_by(_check_model)
 def deep_model(X, Y, layer_dims, num_iterations=2000, learning_rate=0.1, seed=0, init="he",
-               activation="relu", record_every=100):
+               activation="relu", record_every=100, parameters=None):
     r"""Train the L-layer network (sigmoid output, cross-entropy) by batch gradient descent.
 
     Each step: the forward pass to the logits :math:`Z^{[L]}`, then
@@ -345,12 +354,18 @@ def deep_model(X, Y, layer_dims, num_iterations=2000, learning_rate=0.1, seed=0,
         num_iterations: gradient steps (>= 0). learning_rate: α > 0.
         seed, init: as in :func:`initialize_deep`. activation: the hidden layers'.
         record_every: the cost is recorded every this many iterations (>= 1).
+        parameters: where to start, W1 (n^[1], n_x), b1 (n^[1], 1), …, fitting
+            ``layer_dims`` (not changed: new arrays are returned); None (the
+            default) draws them with :func:`initialize_deep` (``seed``, ``init``).
+            A chosen start shows, for instance, that equal weights stay equal.
 
     Returns:
         (parameters, costs): the trained parameters (in X's dtype) and the
         costs recorded at iterations 0, record_every, 2·record_every, ….
     """
-    parameters = {k: v.astype(X.dtype) for k, v in initialize_deep(layer_dims, seed, init).items()}
+    if parameters is None:
+        parameters = initialize_deep(layer_dims, seed, init)
+    parameters = {k: v.astype(X.dtype) for k, v in parameters.items()}
     m = X.shape[1]
     costs = []
     for i in range(num_iterations):
@@ -361,6 +376,75 @@ def deep_model(X, Y, layer_dims, num_iterations=2000, learning_rate=0.1, seed=0,
         dZL = (AL - Y) / m                      # dJ/dZ^[L]: the 1/m of the mean cost, once
         grads = deep_backward.unchecked(dZL, caches)
         parameters = {k: v - learning_rate * grads["d" + k] for k, v in parameters.items()}
+    return parameters, costs
+
+
+def _check_train_deep(X, Y, layer_dims, optimizer, learning_rate, num_epochs, batch_size, seed, decay_rate,
+                 activation, hyper):
+    # checked_by hands **hyper over as one dict; the body gets it back as keywords
+    if not isinstance(layer_dims, (list, tuple)) or len(layer_dims) < 2:
+        raise ValueError(f"layer_dims: expected a list [n_x, n^[1], …, 1] of at least two sizes, got {layer_dims!r}")
+    for size in layer_dims:
+        check_positive_int("layer_dims", size)
+    if layer_dims[-1] != 1:
+        raise ValueError(f"layer_dims: expected one output unit, [n_x, …, 1], got {list(layer_dims)}")
+    X = as_float("X", X, ndim=2, meaning="(n_x, m)")
+    check_shape("X", X, (layer_dims[0], None), f"(n_x, m) with n_x = layer_dims[0] = {layer_dims[0]}")
+    Y = as_float("Y", Y, ndim=2, meaning="(1, m)")
+    check_shape("Y", Y, (1, X.shape[1]), "(1, m), one label per column of X")
+    check_labels("Y", Y)
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer: expected one of {', '.join(map(repr, OPTIMIZERS))}, got {optimizer!r}")
+    if activation not in ("relu", "tanh", "sigmoid", "leaky_relu"):
+        raise ValueError(f"activation: expected 'relu', 'tanh', 'sigmoid' or 'leaky_relu', got {activation!r}")
+    return dict(X=X, Y=Y.astype(X.dtype), layer_dims=[int(n) for n in layer_dims], optimizer=optimizer,
+                learning_rate=float(check_positive("learning_rate", learning_rate)),
+                num_epochs=check_positive_int("num_epochs", num_epochs, minimum=0),
+                batch_size=check_positive_int("batch_size", batch_size),
+                seed=check_seed(seed), decay_rate=float(check_range("decay_rate", decay_rate, low=0)),
+                activation=activation, **_check_hyper(optimizer, hyper))
+
+
+@checked_by(_check_train_deep)
+def train_deep(X, Y, layer_dims, optimizer="adam", learning_rate=0.01, num_epochs=100, batch_size=64,
+               seed=0, decay_rate=0.0, activation="relu", **hyper):
+    r"""Train ``lib.deep``'s L-layer network (sigmoid output, cross-entropy) by mini-batch descent.
+
+    Each epoch e draws :func:`lib.minibatch.minibatch_indices`; for each batch
+    :math:`(X^{\{t\}}, Y^{\{t\}})` of :math:`m_t` examples: the forward pass to
+    the logits, the batch cost :math:`J^{\{t\}}` and
+    :math:`dZ^{[L]} = \frac{1}{m_t}(A^{[L]} - Y^{\{t\}})`, the backward pass, and one
+    step of ``optimizer`` with the learning rate
+    :math:`\alpha_e = \alpha_0 / (1 + \text{decay\_rate}\cdot e)`.
+
+    Args:
+        X: (n_x, m). Y: (1, m) labels in {0, 1}.
+        layer_dims: [n_x, n^[1], …, 1].
+        optimizer: ``"gd"``, ``"momentum"``, ``"rmsprop"`` or ``"adam"``.
+        learning_rate: α₀ > 0. num_epochs: passes over the data, an int >= 0.
+        batch_size: B, an int >= 1 (B >= m: batch gradient descent).
+        seed: an int >= 0 or None; the same seed gives the same initial
+            weights (He) and the same batches, whatever the optimiser.
+        decay_rate: >= 0, of :func:`lib.optimizers.learning_rate_decay` (0: a constant rate).
+        activation: the hidden layers' activation.
+        **hyper: the optimiser's hyper-parameters (``beta``; ``beta1``, ``beta2``, ``epsilon``).
+
+    Returns:
+        (parameters, costs): the trained parameters (X's dtype) and the cost of
+        every mini-batch before its step, a list of num_epochs · ⌈m/B⌉ floats
+        (epoch e's are ``costs[e * ⌈m/B⌉ : (e + 1) * ⌈m/B⌉]``).
+    """
+    parameters = {k: v.astype(X.dtype) for k, v in initialize_deep(layer_dims, seed).items()}
+    update = get_update(optimizer)
+    rng = make_rng(None if seed is None else seed + 1)       # the batches' own stream
+    state, costs = {}, []
+    for epoch in range(num_epochs):
+        alpha = learning_rate_decay.unchecked(learning_rate, epoch, decay_rate)
+        for idx in minibatch_indices(X.shape[1], batch_size, rng):
+            ZL, caches = deep_forward.unchecked(X[:, idx], parameters, activation, "linear")
+            cost, dZL = sigmoid_cross_entropy(ZL, Y[:, idx])     # dZL carries the 1/m_t
+            update(parameters, deep_backward.unchecked(dZL, caches), state, alpha, **hyper)
+            costs.append(cost)
     return parameters, costs
 
 

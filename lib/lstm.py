@@ -1,5 +1,9 @@
 r"""The long short-term memory (LSTM), forward and backward, for one step and a whole sequence.
 
+The LSTM chapter (``chapters/21_lstm``) teaches the cell from these functions and
+trains :func:`train_lstm_language_model` against the plain RNN's language model;
+:mod:`lib.sequences` puts the same cell in its long-gap classifier.
+
 The cell of Hochreiter & Schmidhuber (1997) with the forget gate of Gers et
 al. (2000), written as the lecture course writes it. For a batch of m
 examples, :math:`x^{<t>}` (n_x, m), the hidden state :math:`a^{<t-1>}`
@@ -45,12 +49,15 @@ their arguments once.
 """
 import numpy as np
 
-from lib._checks import (as_float, check_parameters, check_positive_int, check_range, check_shape,
-                         common_float, make_rng)
+from lib._checks import (as_float, as_indices, check_parameters, check_positive, check_positive_int, check_range,
+                         check_seed, check_shape, common_float, make_rng)
 from lib.activations import get_activation
 from lib.activations import _sigmoid_in_place
-from lib.rnn import (_book_layout, _cast, _cast_dict, _check_cache, _columns, _matrix, _time_major,
-                     _upstream, check_sequences)
+from lib.optimizers import adam_update, clip_by_value
+from lib.rnn import (_book_layout, _cast, _cast_dict, _check_cache, _columns, _matrix, _output_backward,
+                     _output_forward, _output_parameters, _sequence_loss, _time_major, _upstream, check_sequences)
+from lib.rnn import _windows as _rnn_windows
+from lib.text import one_hot_sequences
 
 PARAMETER_NAMES = ("W_f", "b_f", "W_u", "b_u", "W_c", "b_c", "W_o", "b_o")
 """The arrays of :func:`initialize_lstm`, in the order of the equations."""
@@ -350,3 +357,189 @@ def cell_state(cache):
                          f"got the cache of a {cache['layer']!r} layer")
     c.flags.writeable = False        # the backward pass reads them: look, do not touch
     return c
+
+
+# ------------------------------------------------- a character-level language model
+
+def initialize_lstm_model(n_x, n_a, n_y, seed=0, forget_bias=1.0):
+    r"""Parameters of an LSTM with an output layer on top: :func:`initialize_lstm`'s eight arrays
+    plus :mod:`lib.rnn`'s output layer, ``W_ya`` ~ N(0, 1/n_a) (n_y, n_a) and ``b_y`` = 0 (n_y, 1).
+
+    The output layer is the plain RNN's, :math:`\hat y^{<t>} = \mathrm{softmax}(W_{ya} a^{<t>} + b_y)`,
+    so the two language models differ only in the cell.
+
+    Args:
+        n_x: inputs per step (the vocabulary size for one-hot characters).
+        n_a: hidden units (and memory cells).
+        n_y: outputs per step.
+        seed: an int ≥ 0 (same seed, same weights) or None.
+        forget_bias: the initial forget-gate bias, as in :func:`initialize_lstm`.
+
+    Returns:
+        dict (float64): "W_f", "b_f", "W_u", "b_u", "W_c", "b_c", "W_o", "b_o"
+        (:func:`initialize_lstm`), "W_ya" (n_y, n_a), "b_y" (n_y, 1).
+    """
+    n_y = check_positive_int("n_y", n_y)
+    seed = check_seed(seed)
+    parameters = initialize_lstm(n_x, n_a, seed=seed, forget_bias=forget_bias)
+    rng = np.random.default_rng(None if seed is None else seed + 1000)
+    parameters["W_ya"] = rng.standard_normal((n_y, n_a)) / np.sqrt(n_a)
+    parameters["b_y"] = np.zeros((n_y, 1))
+    return parameters
+
+
+def _model_parameters(parameters):
+    """The LSTM's eight arrays and the output layer's two, checked and of one dtype: (dict, n_x, n_a, n_y)."""
+    p, n_x, n_a = _lstm_parameters(parameters)
+    out, _, n_y = _output_parameters(parameters, n_a=n_a)
+    dtype = common_float(*p.values(), *out.values())
+    return _cast_dict(dtype, {**p, **out}), n_x, n_a, n_y
+
+
+def lstm_loss_and_gradients(x, y, a0, parameters):
+    r"""Forward, loss and BPTT of the LSTM language model on a batch: (loss, grads).
+
+    :func:`lstm_forward` → :func:`lib.rnn.rnn_output_forward` (the logits
+    :math:`W_{ya} a^{<t>} + b_y` of every step) → :func:`lib.rnn.sequence_loss`
+    (the mean cross-entropy per step, in nats, whose gradient carries the
+    :math:`1/(m T_x)`) → :func:`lib.rnn.rnn_output_backward` →
+    :func:`lstm_backward`. Every sequence starts from :math:`c^{<0>} = 0`.
+
+    Args:
+        x: (n_x, m, T_x) inputs; y: (m, T_x) integer targets in [0, n_y).
+        a0: (n_a, m) the initial hidden state.
+        parameters: the dict of :func:`initialize_lstm_model`.
+
+    Returns:
+        loss (float, nats per step) and grads, "d" + name for each of the ten parameters.
+    """
+    p, n_x, n_a, n_y = _model_parameters(parameters)
+    x = check_sequences(x, n_x)
+    a0 = _check_state("a0", a0, n_a, x.shape[1])
+    y = as_indices("y", y, n_y, ndim=2, meaning="(m, T_x)")
+    check_shape("y", y, x.shape[1:], "(m, T_x)")
+    dtype = common_float(x, a0, *p.values())
+    x, a0 = _cast(dtype, x, a0)
+    return _lstm_loss_and_gradients(_time_major(x), y.T, a0, _cast_dict(dtype, p))
+
+
+def _logits(a, p):
+    """lib.rnn's output layer on time-major states a (T_x, n_a, m): (logits by rows (T_x, m, n_y), its cache)."""
+    return _output_forward(np.ascontiguousarray(a.transpose(0, 2, 1)), p)
+
+
+def _lstm_loss_and_gradients(x, y, a0, p):
+    """lstm_loss_and_gradients on checked time-major x (T_x, n_x, m) and targets y (T_x, m)."""
+    a, cache = _lstm_forward(x, a0, p)
+    logits, out_cache = _logits(a, p)
+    loss, dlogits = _sequence_loss(logits, y)
+    grads = _output_backward(dlogits, out_cache)
+    da = np.ascontiguousarray(grads.pop("da").transpose(0, 2, 1))      # by rows → time-major (T_x, n_a, m)
+    grads.update(_lstm_backward(da, cache))
+    del grads["dx"], grads["da0"]
+    return loss, grads
+
+
+def _evaluate(p, x, y):
+    """Mean cross-entropy per step of checked time-major one-hot x (T_x, n_x, m) against y (T_x, m)."""
+    a, _ = _lstm_forward(x, np.zeros((p["W_f"].shape[0], x.shape[2]), dtype=x.dtype), p)
+    return _sequence_loss(_logits(a, p)[0], y)[0]
+
+
+def _windows(corpus, seq_length, n_x, name):
+    """Consecutive windows of a corpus: one-hot x time-major (T_x, n_x, m), targets y (T_x, m)."""
+    x_rows, y = _rnn_windows(corpus, seq_length, n_x, name)           # x by rows (T_x, m, n_x)
+    return np.ascontiguousarray(x_rows.transpose(0, 2, 1)), y
+
+
+def lstm_language_model_loss(parameters, corpus, seq_length=25):
+    r"""Mean cross-entropy per symbol (nats) of the LSTM language model on a held-out corpus.
+
+    The corpus (N,) is cut into consecutive windows of ``seq_length`` inputs,
+    each started from :math:`a^{<0>} = c^{<0>} = 0`, exactly as
+    :func:`lib.rnn.language_model_loss` evaluates the plain RNN, so the two
+    numbers compare. Its exponential is the model's perplexity.
+
+    Args:
+        parameters: the dict of :func:`initialize_lstm_model`, with n_x = n_y.
+        corpus: (N,) integer symbols in [0, n_x), N ≥ seq_length + 1.
+        seq_length: T_x of each window, ≥ 1.
+
+    Returns:
+        float, nats per symbol.
+    """
+    p, n_x, _, n_y = _model_parameters(parameters)
+    corpus = as_indices("corpus", corpus, min(n_x, n_y), ndim=1, meaning="(N,)")
+    x, y = _windows(corpus, check_positive_int("seq_length", seq_length), n_x, "corpus")
+    return _evaluate(p, x.astype(next(iter(p.values())).dtype, copy=False), y)
+
+
+def train_lstm_language_model(corpus, vocab_size, n_a=64, seq_length=25, batch_size=32, num_iterations=1500,
+                              learning_rate=0.01, clip_value=5.0, seed=0, record_every=50, eval_corpus=None,
+                              forget_bias=1.0):
+    r"""Train a character-level LSTM language model, as :func:`lib.rnn.train_language_model` trains the RNN.
+
+    The same recipe, so that only the cell differs: each iteration takes
+    ``batch_size`` windows of ``seq_length + 1`` symbols at random offsets
+    (the input symbols 0…T−1 one-hot, the targets 1…T), every window started
+    from :math:`a^{<0>} = c^{<0>} = 0`; the gradients of
+    :func:`lstm_loss_and_gradients` are clipped entry by entry
+    (:func:`lib.optimizers.clip_by_value`), then an Adam step
+    (:func:`lib.optimizers.adam_update`). With the same seed the windows are the
+    RNN's.
+
+    Args:
+        corpus: (N,) integer symbols in [0, vocab_size), N ≥ seq_length + 1.
+        vocab_size: n_x = n_y.
+        n_a: hidden units (and memory cells).
+        seq_length: T_x of each window.
+        batch_size: m windows per step.
+        num_iterations: gradient steps.
+        learning_rate: α > 0.
+        clip_value: the bound of every gradient entry, > 0; None for no clipping.
+        seed: an int ≥ 0 or None; seeds the initial weights and the windows.
+        record_every: record the training loss (mean since the last record)
+            and the held-out loss every this many iterations (and at the last).
+        eval_corpus: (N',) held-out symbols, evaluated on fixed consecutive windows.
+        forget_bias: the initial forget-gate bias (:func:`initialize_lstm`).
+
+    Returns:
+        (parameters, history): history has "iteration", "train_loss",
+        "eval_loss" (lists, nats per symbol; eval_loss empty without eval_corpus).
+    """
+    vocab_size = check_positive_int("vocab_size", vocab_size)
+    corpus = as_indices("corpus", corpus, vocab_size, ndim=1, meaning="(N,)")
+    seq_length = check_positive_int("seq_length", seq_length)
+    batch_size = check_positive_int("batch_size", batch_size)
+    num_iterations = check_positive_int("num_iterations", num_iterations)
+    record_every = check_positive_int("record_every", record_every)
+    if corpus.size < seq_length + 1:
+        raise ValueError(f"corpus: expected at least seq_length + 1 = {seq_length + 1} symbols, got {corpus.size}")
+    check_positive("learning_rate", learning_rate)
+    if clip_value is not None:
+        check_positive("clip_value", clip_value)
+    seed = check_seed(seed)
+    parameters = initialize_lstm_model(vocab_size, n_a, vocab_size, seed=seed, forget_bias=forget_bias)
+    if eval_corpus is not None:
+        eval_x, eval_y = _windows(as_indices("eval_corpus", eval_corpus, vocab_size, ndim=1, meaning="(N',)"),
+                                  seq_length, vocab_size, "eval_corpus")
+    rng = np.random.default_rng(None if seed is None else seed + 1)
+    history = {"iteration": [], "train_loss": [], "eval_loss": []}
+    state, recent = {}, []
+    a0 = np.zeros((n_a, batch_size))
+    for it in range(1, num_iterations + 1):
+        starts = rng.integers(0, corpus.size - seq_length, size=batch_size)
+        windows = corpus[starts[:, None] + np.arange(seq_length + 1)]          # (m, T_x + 1)
+        x = _time_major(one_hot_sequences(windows[:, :-1], vocab_size))       # (T_x, n_x, m)
+        loss, grads = _lstm_loss_and_gradients(x, windows[:, 1:].T, a0, parameters)
+        if clip_value is not None:
+            grads = clip_by_value.unchecked(grads, clip_value)
+        adam_update.unchecked(parameters, grads, state, learning_rate)
+        recent.append(loss)
+        if it % record_every == 0 or it == num_iterations:
+            history["iteration"].append(it)
+            history["train_loss"].append(float(np.mean(recent)))
+            recent = []
+            if eval_corpus is not None:
+                history["eval_loss"].append(_evaluate(parameters, eval_x, eval_y))
+    return parameters, history

@@ -10,16 +10,12 @@ over, when B does not divide m), so every example is used exactly once per
 epoch. B = m is batch gradient descent (one step per epoch), B = 1 stochastic
 gradient descent (m steps per epoch).
 
-:func:`train_deep` trains ``lib.deep``'s L-layer network on mini-batches with
-any optimiser of ``lib.optimizers``, for the chapter's learning curves.
+``lib.deep.train_deep`` trains the L-layer network on mini-batches with any
+optimiser of ``lib.optimizers``.
 """
 import numpy as np
 
-from lib._checks import (as_array, as_float, check_labels, check_positive, check_positive_int, check_range,
-                         check_seed, check_shape, checked_by, make_rng)
-from lib.deep import deep_backward, deep_forward, initialize_deep
-from lib.losses import sigmoid_cross_entropy
-from lib.optimizers import OPTIMIZERS, _check_hyper, get_update, learning_rate_decay
+from lib._checks import as_array, check_positive_int, make_rng
 
 
 def _check_rng(rng):
@@ -82,72 +78,3 @@ def minibatches(X, Y, batch_size=64, seed=0, example_axis=-1):
         raise ValueError(f"Y: expected {m} examples along axis {y_axis} (X has {m}), got shape {Y.shape}")
     batches = minibatch_indices(m, batch_size, make_rng(seed))
     return [(np.take(X, idx, axis=example_axis), np.take(Y, idx, axis=y_axis)) for idx in batches]
-
-
-def _check_train(X, Y, layer_dims, optimizer, learning_rate, num_epochs, batch_size, seed, decay_rate,
-                 activation, hyper):
-    # checked_by hands **hyper over as one dict; the body gets it back as keywords
-    if not isinstance(layer_dims, (list, tuple)) or len(layer_dims) < 2:
-        raise ValueError(f"layer_dims: expected a list [n_x, n^[1], …, 1] of at least two sizes, got {layer_dims!r}")
-    for size in layer_dims:
-        check_positive_int("layer_dims", size)
-    if layer_dims[-1] != 1:
-        raise ValueError(f"layer_dims: expected one output unit, [n_x, …, 1], got {list(layer_dims)}")
-    X = as_float("X", X, ndim=2, meaning="(n_x, m)")
-    check_shape("X", X, (layer_dims[0], None), f"(n_x, m) with n_x = layer_dims[0] = {layer_dims[0]}")
-    Y = as_float("Y", Y, ndim=2, meaning="(1, m)")
-    check_shape("Y", Y, (1, X.shape[1]), "(1, m), one label per column of X")
-    check_labels("Y", Y)
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer: expected one of {', '.join(map(repr, OPTIMIZERS))}, got {optimizer!r}")
-    if activation not in ("relu", "tanh", "sigmoid", "leaky_relu"):
-        raise ValueError(f"activation: expected 'relu', 'tanh', 'sigmoid' or 'leaky_relu', got {activation!r}")
-    return dict(X=X, Y=Y.astype(X.dtype), layer_dims=[int(n) for n in layer_dims], optimizer=optimizer,
-                learning_rate=float(check_positive("learning_rate", learning_rate)),
-                num_epochs=check_positive_int("num_epochs", num_epochs, minimum=0),
-                batch_size=check_positive_int("batch_size", batch_size),
-                seed=check_seed(seed), decay_rate=float(check_range("decay_rate", decay_rate, low=0)),
-                activation=activation, **_check_hyper(optimizer, hyper))
-
-
-@checked_by(_check_train)
-def train_deep(X, Y, layer_dims, optimizer="adam", learning_rate=0.01, num_epochs=100, batch_size=64,
-               seed=0, decay_rate=0.0, activation="relu", **hyper):
-    r"""Train ``lib.deep``'s L-layer network (sigmoid output, cross-entropy) by mini-batch descent.
-
-    Each epoch e draws :func:`minibatch_indices`; for each batch
-    :math:`(X^{\{t\}}, Y^{\{t\}})` of :math:`m_t` examples: the forward pass to
-    the logits, the batch cost :math:`J^{\{t\}}` and
-    :math:`dZ^{[L]} = \frac{1}{m_t}(A^{[L]} - Y^{\{t\}})`, the backward pass, and one
-    step of ``optimizer`` with the learning rate
-    :math:`\alpha_e = \alpha_0 / (1 + \text{decay\_rate}\cdot e)`.
-
-    Args:
-        X: (n_x, m). Y: (1, m) labels in {0, 1}.
-        layer_dims: [n_x, n^[1], …, 1].
-        optimizer: ``"gd"``, ``"momentum"``, ``"rmsprop"`` or ``"adam"``.
-        learning_rate: α₀ > 0. num_epochs: passes over the data, an int >= 0.
-        batch_size: B, an int >= 1 (B >= m: batch gradient descent).
-        seed: an int >= 0 or None; the same seed gives the same initial
-            weights (He) and the same batches, whatever the optimiser.
-        decay_rate: >= 0, of :func:`lib.optimizers.learning_rate_decay` (0: a constant rate).
-        activation: the hidden layers' activation.
-        **hyper: the optimiser's hyper-parameters (``beta``; ``beta1``, ``beta2``, ``epsilon``).
-
-    Returns:
-        (parameters, costs): the trained parameters (X's dtype) and the cost of
-        every mini-batch before its step, a list of num_epochs · ⌈m/B⌉ floats
-        (epoch e's are ``costs[e * ⌈m/B⌉ : (e + 1) * ⌈m/B⌉]``).
-    """
-    parameters = {k: v.astype(X.dtype) for k, v in initialize_deep(layer_dims, seed).items()}
-    update = get_update(optimizer)
-    rng = make_rng(None if seed is None else seed + 1)       # the batches' own stream
-    state, costs = {}, []
-    for epoch in range(num_epochs):
-        alpha = learning_rate_decay.unchecked(learning_rate, epoch, decay_rate)
-        for idx in minibatch_indices(X.shape[1], batch_size, rng):
-            ZL, caches = deep_forward.unchecked(X[:, idx], parameters, activation, "linear")
-            cost, dZL = sigmoid_cross_entropy(ZL, Y[:, idx])     # dZL carries the 1/m_t
-            update(parameters, deep_backward.unchecked(dZL, caches), state, alpha, **hyper)
-            costs.append(cost)
-    return parameters, costs

@@ -1,8 +1,9 @@
-r"""A long-gap sequence task and a many-to-one classifier on either recurrent cell.
+r"""A long-gap sequence task and a many-to-one classifier on any of the book's recurrent cells.
 
-Chapter 14 (backpropagation through time) uses :func:`make_remember_first`
+The backpropagation-through-time chapter uses :func:`make_remember_first`
 and :func:`train_last_step_classifier` to show the plain RNN (:mod:`lib.rnn`)
-failing where the GRU (:mod:`lib.gru`) succeeds.
+failing where the GRU (:mod:`lib.gru`) succeeds; the LSTM chapter compares
+the three cells (the LSTM is :mod:`lib.lstm`) as the gap grows.
 
 The task: the first step shows one of ``n_classes`` symbols, the next
 :math:`T_x - 1` steps show random distractor symbols, and the network must
@@ -16,12 +17,12 @@ and of every parameter.
 """
 import numpy as np
 
-from lib import gru, rnn
+from lib import gru, lstm, rnn
 from lib._checks import (as_float, as_indices, check_choice, check_parameters, check_positive, check_positive_int,
                          check_seed, common_float, make_rng)
 from lib.optimizers import adam_update, clip_by_norm
 
-CELLS = ("rnn", "gru")
+CELLS = ("rnn", "gru", "lstm")
 """The recurrent cells the classifier can use."""
 
 
@@ -56,14 +57,15 @@ def make_remember_first(m, T_x, n_classes=4, seed=0):
     return x, symbols[:, 0].copy()
 
 
-def initialize_classifier(cell, n_x, n_a, n_classes, seed=0, update_bias=-2.0):
+def initialize_classifier(cell, n_x, n_a, n_classes, seed=0, update_bias=-2.0, forget_bias=1.0):
     """Parameters of a many-to-one classifier: the cell's arrays plus the head "W_ya" (n_classes, n_a), "b_y" (n_classes, 1).
 
     Args:
-        cell: "rnn" or "gru".
+        cell: "rnn", "gru" or "lstm".
         n_x, n_a, n_classes: inputs per step, hidden units, classes.
         seed: an int ≥ 0 or None.
         update_bias: passed to :func:`lib.gru.initialize_gru` (GRU only).
+        forget_bias: passed to :func:`lib.lstm.initialize_lstm` (LSTM only).
     """
     check_choice("cell", cell, CELLS)
     n_x, n_a = check_positive_int("n_x", n_x), check_positive_int("n_a", n_a)
@@ -71,7 +73,10 @@ def initialize_classifier(cell, n_x, n_a, n_classes, seed=0, update_bias=-2.0):
     seed = check_seed(seed)
     if cell == "rnn":
         return rnn.initialize_rnn(n_x, n_a, n_classes, seed=seed)
-    parameters = gru.initialize_gru(n_x, n_a, seed=seed, update_bias=update_bias)
+    if cell == "gru":
+        parameters = gru.initialize_gru(n_x, n_a, seed=seed, update_bias=update_bias)
+    else:
+        parameters = lstm.initialize_lstm(n_x, n_a, seed=seed, forget_bias=forget_bias)
     rng = np.random.default_rng(None if seed is None else seed + 1000)
     parameters["W_ya"] = rng.standard_normal((n_classes, n_a)) / np.sqrt(n_a)
     parameters["b_y"] = np.zeros((n_classes, 1))
@@ -83,10 +88,8 @@ def _check_classifier(cell, parameters):
     check_choice("cell", cell, CELLS)
     if not isinstance(parameters, dict):
         raise TypeError(f"parameters: expected the dict of initialize_classifier, got {type(parameters).__name__}")
-    if cell == "rnn":
-        p, n_x, n_a = rnn._cell_parameters(parameters)
-    else:
-        p, n_x, n_a = gru._gru_parameters(parameters)
+    unpack = {"rnn": rnn._cell_parameters, "gru": gru._gru_parameters, "lstm": lstm._lstm_parameters}[cell]
+    p, n_x, n_a = unpack(parameters)
     head = rnn._matrix("parameters", parameters, "W_ya", "(n_classes, n_a)", "initialize_classifier")
     head = check_parameters("parameters", parameters, {"W_ya": (head.shape[0], n_a), "b_y": (head.shape[0], 1)},
                             "initialize_classifier")
@@ -109,15 +112,29 @@ def _checked_inputs(cell, x, parameters):
     return rnn._rows(x.astype(dtype, copy=False)), rnn._cast_dict(dtype, p), n_classes
 
 
-_FORWARD = {"rnn": rnn._rnn_forward, "gru": gru._gru_forward}
-_BACKWARD = {"rnn": rnn._rnn_backward, "gru": gru._gru_backward}
+def _lstm_forward_by_rows(x, a0, p):
+    """lib.lstm's kernel (time-major by columns, (T_x, n, m)) on x stored by rows (T_x, m, n_x), as the
+    RNN's and the GRU's kernels take it: the states come back by rows, (T_x, m, n_a), a view."""
+    a, cache = lstm._lstm_forward(np.ascontiguousarray(x.transpose(0, 2, 1)), a0, p)
+    return a.transpose(0, 2, 1), cache
+
+
+def _lstm_backward_by_rows(da, cache):
+    """lib.lstm's BPTT on da stored by rows (T_x, m, n_a); dx comes back by rows (T_x, m, n_x)."""
+    grads = lstm._lstm_backward(np.ascontiguousarray(da.transpose(0, 2, 1)), cache)
+    grads["dx"] = grads["dx"].transpose(0, 2, 1)
+    return grads
+
+
+_FORWARD = {"rnn": rnn._rnn_forward, "gru": gru._gru_forward, "lstm": _lstm_forward_by_rows}
+_BACKWARD = {"rnn": rnn._rnn_backward, "gru": gru._gru_backward, "lstm": _lstm_backward_by_rows}
 
 
 def classifier_forward(cell, x, parameters):
     r"""Logits of the last step, :math:`W_{ya} a^{<T_x>} + b_y`, every sequence started from :math:`a^{<0>} = 0`.
 
     Args:
-        cell: "rnn" or "gru", the cell ``parameters`` were made for.
+        cell: "rnn", "gru" or "lstm", the cell ``parameters`` were made for.
         x: (n_x, m, T_x) the input sequences.
         parameters: from :func:`initialize_classifier` with the same cell.
 
@@ -178,7 +195,7 @@ def classifier_loss_and_gradients(cell, x, y, parameters):
     with one step); :func:`classifier_backward` does the rest.
 
     Args:
-        cell: "rnn" or "gru".
+        cell: "rnn", "gru" or "lstm".
         x: (n_x, m, T_x) inputs; y: (m,) integer labels in [0, n_classes).
         parameters: from :func:`initialize_classifier`.
 
@@ -211,11 +228,11 @@ def _accuracy(cell, x, y, p):
 
 def train_last_step_classifier(cell, x_train, y_train, x_test, y_test, n_a=32, num_iterations=300,
                                batch_size=64, learning_rate=0.01, clip_value=1.0, seed=0, record_every=10,
-                               update_bias=-2.0):
+                               update_bias=-2.0, forget_bias=1.0):
     r"""Train a many-to-one classifier with Adam and global-norm clipping; record held-out accuracy.
 
     Args:
-        cell: "rnn" or "gru".
+        cell: "rnn", "gru" or "lstm".
         x_train: (n_x, m, T_x); y_train: (m,) labels in [0, n_classes), where
             n_classes is one more than the largest label of y_train and y_test;
             x_test (n_x, m', T_x'), y_test (m',) likewise.
@@ -227,6 +244,7 @@ def train_last_step_classifier(cell, x_train, y_train, x_test, y_test, n_a=32, n
         seed: an int ≥ 0 or None; seeds the weights and the batches.
         record_every: test accuracy is recorded every this many steps (and at the last).
         update_bias: initial GRU update-gate bias (see :func:`lib.gru.initialize_gru`).
+        forget_bias: initial LSTM forget-gate bias (see :func:`lib.lstm.initialize_lstm`).
 
     Returns:
         (parameters, history) with history "iteration", "loss" (mean training
@@ -249,7 +267,8 @@ def train_last_step_classifier(cell, x_train, y_train, x_test, y_test, n_a=32, n
     seed = check_seed(seed)
     dtype = common_float(x_train, x_test)         # float32 data train float32 parameters
     parameters = rnn._cast_dict(dtype, initialize_classifier(cell, x_train.shape[0], n_a, n_classes, seed=seed,
-                                                             update_bias=update_bias))
+                                                             update_bias=update_bias,
+                                                             forget_bias=forget_bias))
     xs_train, xs_test = (rnn._rows(x.astype(dtype, copy=False)) for x in (x_train, x_test))   # (T_x, m, n_x)
     rng = np.random.default_rng(None if seed is None else seed + 1)
     history = {"iteration": [0], "loss": [float(np.log(n_classes))],

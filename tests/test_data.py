@@ -57,6 +57,37 @@ def test_blobs_centres_and_classes():
         assert np.sum(Y == k) == 100
 
 
+def test_spirals_shapes_labels_and_seed():
+    X, labels = data.make_spirals(m=203, n_classes=5, seed=4)
+    assert X.shape == (2, 203) and labels.shape == (203,)
+    assert X.dtype == np.float64 and labels.dtype == np.int64
+    counts = np.bincount(labels, minlength=5)
+    assert counts.sum() == 203 and counts.max() - counts.min() <= 1         # balanced: 41, 41, 41, 40, 40
+    assert np.all(np.hypot(X[0], X[1]) <= 1.0)                              # the radius t is in [0, 1]
+    X2, labels2 = data.make_spirals(m=203, n_classes=5, seed=4)
+    assert np.array_equal(X, X2) and np.array_equal(labels, labels2)
+    assert not np.array_equal(X, data.make_spirals(m=203, n_classes=5, seed=5)[0])
+    assert not np.array_equal(X, data.make_spirals(m=203, n_classes=5, seed=None)[0])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 7), st.floats(0.0, 3.0))
+def test_noise_free_spirals_lie_on_their_arms(seed, n_classes, turns):
+    # without noise, the angle of a point of class k, less 2π·turns·r, is the arm's start 2πk/K (mod 2π)
+    X, labels = data.make_spirals(m=60, n_classes=n_classes, turns=turns, noise=0.0, seed=seed)
+    r = np.hypot(X[0], X[1])
+    keep = r > 1e-6
+    start = np.arctan2(X[1], X[0]) - 2 * np.pi * turns * r - 2 * np.pi * labels / n_classes
+    assert np.allclose(np.cos(start[keep]), 1.0, atol=1e-6)
+
+
+def test_straight_spirals_are_wedges():
+    # turns = 0, no noise: class k is the ray at angle 2πk/K, so the K classes never mix
+    X, labels = data.make_spirals(m=400, n_classes=4, turns=0.0, noise=0.0, seed=0)
+    angle = np.round(np.arctan2(X[1], X[0]) / (np.pi / 2)) % 4
+    assert np.array_equal(angle.astype(int), labels)
+
+
 def test_train_test_split_partitions():
     X = np.arange(20.0).reshape(2, 10)
     Y = (np.arange(10) % 2)[None, :].astype(float)
@@ -128,6 +159,15 @@ BAD_INPUTS = [
     bad(data.make_blobs, "centers", centers=((0, 0, 0), (1, 1, 1))),
     bad(data.make_blobs, "centers", centers=((0, np.nan), (1, 1))),
     bad(data.make_blobs, "centers", centers=np.zeros((0, 2))),
+    bad(data.make_spirals, "m", m=3, n_classes=4),                 # fewer examples than classes
+    bad(data.make_spirals, "m", m=10.0, error=TypeError),
+    bad(data.make_spirals, "n_classes", n_classes=1),
+    bad(data.make_spirals, "n_classes", n_classes=2.5, error=TypeError),
+    bad(data.make_spirals, "turns", turns=-0.5),
+    bad(data.make_spirals, "turns", turns=np.inf),
+    bad(data.make_spirals, "noise", noise=-0.1),
+    bad(data.make_spirals, "noise", noise="low", error=TypeError),
+    bad(data.make_spirals, "seed", seed=-1),
     bad(data.train_test_split, "Y", _X, np.zeros((1, 4))),
     bad(data.train_test_split, "Y", _X, np.array([[0.0, np.nan, 0.0, 0.0, 1.0]])),
     bad(data.train_test_split, "Y", _X, [["a"] * 5], error=TypeError),

@@ -3,6 +3,8 @@ every loss the package trains on (one 1/m), linear collapse, active fractions, b
 import warnings
 
 import numpy as np
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 import lib.deep as deep
 from contract import Layer, assert_refused, bad
 from lib import losses
-from lib.data import make_circles
+from lib.data import make_circles, make_moons
 from lib.gradcheck import gradient_check
 
 RTOL = 1e-7
@@ -382,7 +384,109 @@ def _with(**changes):
     return {**_P, **changes}
 
 
+# --------------------------------------------------------------------- deep_model from given parameters
+def test_starting_from_initialize_deeps_parameters_is_the_default_start():
+    X, Y = make_circles(60, seed=2)
+    dims = [2, 6, 5, 1]
+    trained, costs = deep.deep_model(X, Y, dims, num_iterations=30, learning_rate=0.3, seed=4, init="he",
+                                     activation="tanh", record_every=7)
+    mine, my_costs = deep.deep_model(X, Y, dims, num_iterations=30, learning_rate=0.3, activation="tanh",
+                                     record_every=7, parameters=deep.initialize_deep(dims, seed=4, init="he"))
+    np.testing.assert_allclose(my_costs, costs, rtol=1e-12)
+    for k in trained:
+        np.testing.assert_allclose(mine[k], trained[k], rtol=1e-10, atol=1e-14)
+
+
+def test_equal_starting_units_stay_equal_and_the_input_is_untouched():
+    X, Y = make_circles(80, seed=1)
+    start = {k: v + (0.3 if k.startswith("W") else 0.0)
+             for k, v in deep.initialize_deep([2, 4, 3, 1], init="zeros").items()}
+    before = {k: v.copy() for k, v in start.items()}
+    trained, costs = deep.deep_model(X, Y, [2, 4, 3, 1], num_iterations=50, learning_rate=0.5, activation="tanh",
+                                     parameters=start)
+    assert all(np.array_equal(before[k], start[k]) for k in start)
+    for l in (1, 2):
+        assert np.allclose(trained[f"W{l}"], trained[f"W{l}"][0]) and not np.allclose(trained[f"W{l}"], 0.3)
+    assert costs[0] == pytest.approx(losses.sigmoid_cross_entropy(deep.deep_forward(X, start, "tanh", "linear")[0],
+                                                                  Y)[0])
+
+
+def test_deep_model_from_given_parameters_keeps_float32():
+    X, Y = make_circles(40, seed=1)
+    p = {k: v.astype(np.float32) for k, v in deep.initialize_deep([2, 3, 1], seed=0).items()}
+    trained, _ = deep.deep_model(X.astype(np.float32), Y, [2, 3, 1], num_iterations=3, parameters=p)
+    assert all(v.dtype == np.float32 for v in trained.values())
+
+
+
+# --------------------------------------------------------------------- train_deep: mini-batches, any optimiser
+
+def test_one_batch_of_all_examples_with_gd_is_deep_models_batch_gradient_descent():
+    # B >= m: one step per epoch on the whole set (in shuffled column order, which no sum minds)
+    X, Y = make_moons(m=60, seed=2)
+    ours, costs = deep.train_deep(X, Y, [2, 5, 3, 1], "gd", learning_rate=0.3, num_epochs=25, batch_size=100, seed=4)
+    theirs, their_costs = deep.deep_model(X, Y, [2, 5, 3, 1], num_iterations=25, learning_rate=0.3, seed=4,
+                                     record_every=1)
+    for k in theirs:
+        np.testing.assert_allclose(ours[k], theirs[k], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(costs, their_costs, rtol=1e-10)
+
+
+@pytest.mark.parametrize("optimizer, rate", [("gd", 0.3), ("momentum", 0.3), ("rmsprop", 0.01), ("adam", 0.01)])
+def test_training_lowers_the_cost_and_counts_its_steps(optimizer, rate):
+    X, Y = make_moons(m=100, seed=1)
+    _, costs = deep.train_deep(X, Y, [2, 6, 1], optimizer, learning_rate=rate, num_epochs=30, batch_size=16, seed=0)
+    assert len(costs) == 30 * math.ceil(100 / 16)
+    per_epoch = np.array(costs).reshape(30, -1).mean(axis=1)
+    assert per_epoch[-1] < 0.6 * per_epoch[0]
+
+
+def test_training_is_deterministic_and_keeps_float32():
+    X, Y = make_moons(m=50, seed=1)
+    p1, c1 = deep.train_deep(X, Y, [2, 4, 1], "adam", 0.01, num_epochs=3, batch_size=16, seed=7, beta1=0.8)
+    p2, c2 = deep.train_deep(X, Y, [2, 4, 1], "adam", 0.01, num_epochs=3, batch_size=16, seed=7, beta1=0.8)
+    assert c1 == c2 and all(np.array_equal(p1[k], p2[k]) for k in p1)
+    p32, c32 = deep.train_deep(X.astype(np.float32), Y.astype(np.float32), [2, 4, 1], "momentum", 0.1,
+                          num_epochs=3, batch_size=16, seed=7)
+    assert all(v.dtype == np.float32 for v in p32.values())
+    np.testing.assert_allclose(c32, deep.train_deep(X, Y, [2, 4, 1], "momentum", 0.1, num_epochs=3,
+                                               batch_size=16, seed=7)[1], rtol=1e-4)
+
+
+def test_decay_lowers_the_rate_of_later_epochs():
+    # with decay, later epochs take smaller steps: the parameters differ from the constant rate's
+    X, Y = make_moons(m=40, seed=1)
+    same, _ = deep.train_deep(X, Y, [2, 3, 1], "gd", 0.5, num_epochs=1, batch_size=40, seed=0, decay_rate=10.0)
+    const, _ = deep.train_deep(X, Y, [2, 3, 1], "gd", 0.5, num_epochs=1, batch_size=40, seed=0)
+    assert all(np.array_equal(same[k], const[k]) for k in same)          # epoch 0: alpha0 either way
+    later, _ = deep.train_deep(X, Y, [2, 3, 1], "gd", 0.5, num_epochs=2, batch_size=40, seed=0, decay_rate=1.0)
+    full, _ = deep.train_deep(X, Y, [2, 3, 1], "gd", 0.5, num_epochs=2, batch_size=40, seed=0)
+    step_later = later["W1"] - same["W1"]
+    step_full = full["W1"] - same["W1"]
+    np.testing.assert_allclose(step_later, step_full / 2, rtol=1e-9, atol=1e-15)   # epoch 1: alpha0 / (1 + 1)
+
+
+_X_MB, _Y_MB = make_moons(m=20, seed=0)
+
 BAD_INPUTS = [
+    bad(deep.train_deep, "X", _X.T, _Y, [2, 3, 1]),
+    bad(deep.train_deep, "X", np.full((2, 20), np.nan), _Y_MB, [2, 3, 1]),
+    bad(deep.train_deep, "Y", _X_MB, _Y_MB[:, :10], [2, 3, 1]),
+    bad(deep.train_deep, "Y", _X_MB, _Y_MB * 2, [2, 3, 1]),
+    bad(deep.train_deep, "layer_dims", _X_MB, _Y_MB, [2, 3, 2]),
+    bad(deep.train_deep, "layer_dims", _X_MB, _Y_MB, [2]),
+    bad(deep.train_deep, "optimizer", _X_MB, _Y_MB, [2, 3, 1], "sgd"),
+    bad(deep.train_deep, "batch_size", _X_MB, _Y_MB, [2, 3, 1], batch_size=0),
+    bad(deep.train_deep, "learning_rate", _X_MB, _Y_MB, [2, 3, 1], learning_rate=-1.0),
+    bad(deep.train_deep, "decay_rate", _X_MB, _Y_MB, [2, 3, 1], decay_rate=-0.5),
+    bad(deep.train_deep, "num_epochs", _X_MB, _Y_MB, [2, 3, 1], num_epochs=-1),
+    bad(deep.train_deep, "beta", _X_MB, _Y_MB, [2, 3, 1], "momentum", beta=1.0),
+    bad(deep.train_deep, "beta", _X_MB, _Y_MB, [2, 3, 1], "adam", beta=0.9),               # Adam's are beta1, beta2
+    bad(deep.train_deep, "seed", _X_MB, _Y_MB, [2, 3, 1], seed=-2),
+    bad(deep.deep_model, "parameters", np.ones((2, 8)), np.zeros((1, 8)), [2, 3, 1],
+        parameters={"W1": np.ones((4, 2)), "b1": np.zeros((4, 1)), "W2": np.ones((1, 4)), "b2": np.zeros((1, 1))}),
+    bad(deep.deep_model, "parameters", np.ones((2, 8)), np.zeros((1, 8)), [2, 3, 1], parameters={"W1": np.ones((3, 2))}),
+    bad(deep.deep_model, "parameters", np.ones((2, 8)), np.zeros((1, 8)), [2, 3, 1], parameters=[1, 2], error=TypeError),
     bad(deep.initialize_deep, "layer_dims", [3]),
     bad(deep.initialize_deep, "layer_dims", [3, 0, 1]),
     bad(deep.initialize_deep, "layer_dims", [3, 2.5, 1], error=TypeError),

@@ -8,6 +8,8 @@ from hypothesis import given, settings, strategies as st
 import lib.lstm as L
 import lib.rnn as R
 from contract import Layer, assert_refused, bad
+from lib import text
+from lib.gradcheck import gradient_check
 
 N_X, N_A, M, T = 3, 4, 2, 5
 
@@ -300,7 +302,37 @@ def _bad_cases():
     no_inputs = {k: (v[:, :N_A] if k.startswith("W") else v) for k, v in p.items()}   # n_a + n_x = n_a
     rnn_parameters = R.initialize_rnn(N_X, N_A, 2)
     rnn_cache = R.rnn_forward(x, s, rnn_parameters)[1]
+    model = L.initialize_lstm_model(N_X, N_A, N_X, seed=0)
+    y = rng.integers(0, N_X, size=(M, T))
+    corpus = rng.integers(0, N_X, size=40)
     return [
+        bad(L.initialize_lstm_model, "n_y", N_X, N_A, 0),
+        bad(L.initialize_lstm_model, "n_x", -1, N_A, 2),
+        bad(L.initialize_lstm_model, "seed", N_X, N_A, 2, seed=-3),
+        bad(L.initialize_lstm_model, "forget_bias", N_X, N_A, 2, forget_bias=np.inf),
+
+        bad(L.lstm_loss_and_gradients, "x", x[:-1], y, s, model),
+        bad(L.lstm_loss_and_gradients, "y", x, y[:, :-1], s, model),
+        bad(L.lstm_loss_and_gradients, "y", x, np.full((M, T), N_X), s, model),
+        bad(L.lstm_loss_and_gradients, "y", x, y + 0.5, s, model),
+        bad(L.lstm_loss_and_gradients, "a0", x, y, s[:, :1], model),
+        bad(L.lstm_loss_and_gradients, "parameters", x, y, s, p),
+        bad(L.lstm_loss_and_gradients, "parameters['W_ya']", x, y, s, {**model, "W_ya": model["W_ya"][:, :-1]}),
+
+        bad(L.lstm_language_model_loss, "corpus", model, np.r_[corpus, N_X]),
+        bad(L.lstm_language_model_loss, "corpus", model, corpus[:3], seq_length=5),
+        bad(L.lstm_language_model_loss, "seq_length", model, corpus, seq_length=0),
+        bad(L.lstm_language_model_loss, "parameters", model["W_f"], corpus, error=TypeError),
+
+        bad(L.train_lstm_language_model, "corpus", corpus[:4], N_X, seq_length=5),
+        bad(L.train_lstm_language_model, "corpus", np.r_[corpus, -1], N_X),
+        bad(L.train_lstm_language_model, "vocab_size", corpus, 0),
+        bad(L.train_lstm_language_model, "learning_rate", corpus, N_X, seq_length=5, learning_rate=-1.0),
+        bad(L.train_lstm_language_model, "clip_value", corpus, N_X, seq_length=5, clip_value=0.0),
+        bad(L.train_lstm_language_model, "num_iterations", corpus, N_X, seq_length=5, num_iterations=0),
+        bad(L.train_lstm_language_model, "eval_corpus", corpus, N_X, seq_length=5, eval_corpus=corpus[:3]),
+        bad(L.train_lstm_language_model, "seed", corpus, N_X, seq_length=5, seed=-1),
+
         bad(L.initialize_lstm, "n_x", 0, N_A),
         bad(L.initialize_lstm, "n_a", N_X, 2.5, error=TypeError),
         bad(L.initialize_lstm, "seed", N_X, N_A, seed=-1),
@@ -351,3 +383,88 @@ BAD_INPUTS = _bad_cases()
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
 def test_bad_input_is_refused_by_name(case):
     assert_refused(case)
+
+
+# ---------------------------------------------------------------- the language model
+
+def _model(seed, n_x=6, n_a=5, dtype=np.float64):
+    rng = np.random.default_rng(seed + 2000)
+    p = L.initialize_lstm_model(n_x, n_a, n_x, seed=seed)
+    return {k: (v + 0.2 * rng.standard_normal(v.shape)).astype(dtype) for k, v in p.items()}
+
+
+def test_initialize_lstm_model_is_the_cell_and_the_rnn_output_layer():
+    p = L.initialize_lstm_model(7, 6, 5, seed=1, forget_bias=2.0)
+    cell = L.initialize_lstm(7, 6, seed=1, forget_bias=2.0)
+    assert list(p) == list(L.PARAMETER_NAMES) + ["W_ya", "b_y"]
+    assert all(np.array_equal(p[k], cell[k]) for k in cell)
+    assert p["W_ya"].shape == (5, 6) and p["b_y"].shape == (5, 1) and np.all(p["b_y"] == 0)
+
+
+def test_language_model_gradient_check():
+    rng = np.random.default_rng(11)
+    p = _model(11)
+    x = text.one_hot_sequences(rng.integers(0, 6, size=(3, 7)), 6)
+    y = rng.integers(0, 6, size=(3, 7))
+    a0 = 0.5 * rng.standard_normal((5, 3))
+    loss, grads = L.lstm_loss_and_gradients(x, y, a0, p)
+    assert set(grads) == {"d" + k for k in p}
+    # J is a mean over m·T_x = 21 terms, so its gradients are small; ε = 1e-5 keeps the rounding error
+    # of the centred differences (≈ 1e-16 / ε) well below them
+    errors = gradient_check(lambda: L.lstm_loss_and_gradients(x, y, a0, p)[0], p, {k: grads["d" + k] for k in p},
+                            eps=1e-5)
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_loss_is_the_layers_composed_and_the_held_out_loss_cuts_consecutive_windows():
+    rng = np.random.default_rng(12)
+    p = _model(12)
+    x = text.one_hot_sequences(rng.integers(0, 6, size=(4, 5)), 6)
+    y = rng.integers(0, 6, size=(4, 5))
+    a0 = rng.standard_normal((5, 4))
+    a, _ = L.lstm_forward(x, a0, p)
+    expected = R.sequence_loss(R.rnn_output_forward(a, p)[0], y)[0]
+    assert np.isclose(L.lstm_loss_and_gradients(x, y, a0, p)[0], expected, rtol=1e-12)
+
+    corpus = rng.integers(0, 6, size=23)                 # 22 // 5 = 4 windows of 5; the last 2 symbols unused
+    windows = corpus[:21]
+    xs = text.one_hot_sequences(windows[:-1].reshape(4, 5), 6)
+    ys = windows[1:].reshape(4, 5)
+    held_out = R.sequence_loss(R.rnn_output_forward(L.lstm_forward(xs, np.zeros((5, 4)), p)[0], p)[0], ys)[0]
+    assert np.isclose(L.lstm_language_model_loss(p, corpus, seq_length=5), held_out, rtol=1e-12)
+
+
+def test_a_uniform_model_scores_log_n_y():
+    """W_ya = 0 and b_y = 0: every prediction is uniform, the loss is log n_y whatever the text (perplexity n_y)."""
+    p = _model(13)
+    p["W_ya"][:] = 0.0
+    p["b_y"][:] = 0.0
+    corpus = np.random.default_rng(13).integers(0, 6, size=50)
+    assert np.isclose(L.lstm_language_model_loss(p, corpus, seq_length=7), np.log(6), rtol=1e-12)
+
+
+def test_training_learns_the_invented_language_and_is_reproducible():
+    words = text.make_words(400, seed=0)
+    train = text.encode(text.words_to_corpus(words[:300]))
+    test = text.encode(text.words_to_corpus(words[300:]))
+    V = len(text.VOCAB)
+    kwargs = dict(n_a=16, seq_length=10, batch_size=16, num_iterations=120, learning_rate=0.02, record_every=40,
+                  eval_corpus=test, seed=0)
+    p, h = L.train_lstm_language_model(train, V, **kwargs)
+    assert h["iteration"] == [40, 80, 120] and len(h["eval_loss"]) == 3 == len(h["train_loss"])
+    assert h["eval_loss"][-1] < text.unigram_loss(train, test, V) < np.log(V)
+    assert np.isclose(L.lstm_language_model_loss(p, test, seq_length=10), h["eval_loss"][-1], rtol=1e-12)
+    p2, h2 = L.train_lstm_language_model(train, V, **kwargs)
+    assert h2 == h and all(np.array_equal(p[k], p2[k]) for k in p)
+    _, h3 = L.train_lstm_language_model(train, V, n_a=4, seq_length=5, num_iterations=3, record_every=2,
+                                        clip_value=None, seed=None)
+    assert h3["iteration"] == [2, 3] and h3["eval_loss"] == []
+
+
+def test_language_model_float32_in_float32_out():
+    rng = np.random.default_rng(14)
+    p = _model(14, dtype=np.float32)
+    x = text.one_hot_sequences(rng.integers(0, 6, size=(3, 4)), 6).astype(np.float32)
+    loss, grads = L.lstm_loss_and_gradients(x, rng.integers(0, 6, size=(3, 4)), np.zeros((5, 3), np.float32), p)
+    assert isinstance(loss, float) and all(g.dtype == np.float32 for g in grads.values())
+    assert isinstance(L.lstm_language_model_loss(p, rng.integers(0, 6, size=30), seq_length=4), float)

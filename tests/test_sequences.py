@@ -4,7 +4,7 @@ import pytest
 
 import lib.sequences as sq
 from contract import Layer, assert_refused, bad
-from lib import gru, rnn
+from lib import gru, lstm, rnn
 from lib.gradcheck import gradient_check
 
 N_CLASSES, N_A = 3, 4
@@ -29,6 +29,7 @@ def _bad_inputs():
     x, y = sq.make_remember_first(5, 3, n_classes=N_CLASSES)
     p_rnn = sq.initialize_classifier("rnn", N_X, N_A, N_CLASSES)
     p_gru = sq.initialize_classifier("gru", N_X, N_A, N_CLASSES)
+    p_lstm = sq.initialize_classifier("lstm", N_X, N_A, N_CLASSES)
     logits, cache = sq.classifier_forward("gru", x, p_gru)
     nan_x = x.copy()
     nan_x[0, 0, 1] = np.nan
@@ -37,13 +38,18 @@ def _bad_inputs():
         bad(sq.make_remember_first, "n_classes", 5, 3, n_classes=1),
         bad(sq.make_remember_first, "m", 0, 3),
         bad(sq.make_remember_first, "seed", 5, 3, seed=-2),
-        bad(sq.initialize_classifier, "cell", "lstm", 3, 4, 2),
+        bad(sq.initialize_classifier, "cell", "transformer", 3, 4, 2),
         bad(sq.initialize_classifier, "n_classes", "rnn", 3, 4, 0),
         bad(sq.initialize_classifier, "n_a", "gru", 3, 0, 2),
         bad(sq.initialize_classifier, "seed", "gru", 3, 4, 2, seed=-1),
-        bad(sq.classifier_forward, "cell", "lstm", x, p_gru),
+        bad(sq.initialize_classifier, "forget_bias", "lstm", 3, 4, 2, forget_bias=np.inf),
+        bad(sq.initialize_classifier, "n_x", "lstm", 0, 4, 2),
+        bad(sq.classifier_forward, "cell", "LSTM", x, p_lstm),
         bad(sq.classifier_forward, "parameters", "rnn", x, p_gru),
         bad(sq.classifier_forward, "parameters", "gru", x, p_rnn),
+        bad(sq.classifier_forward, "parameters", "lstm", x, p_gru),
+        bad(sq.classifier_forward, "parameters", "gru", x, p_lstm),
+        bad(sq.classifier_forward, "x", "lstm", x[:-1], p_lstm),
         bad(sq.classifier_forward, "x", "gru", x[:-1], p_gru),
         bad(sq.classifier_forward, "x", "gru", nan_x, p_gru),
         bad(sq.classifier_forward, "parameters", "gru", x, {k: v for k, v in p_gru.items() if k != "b_y"}),
@@ -57,14 +63,16 @@ def _bad_inputs():
         bad(sq.classifier_loss_and_gradients, "y", "gru", x, y[:-1], p_gru),
         bad(sq.classifier_loss_and_gradients, "cell", "LSTM", x, y, p_gru),
         bad(sq.accuracy, "y", "gru", x, y[:-1], p_gru),
-        bad(sq.accuracy, "cell", "lstm", x, y, p_gru),
+        bad(sq.accuracy, "cell", "Lstm", x, y, p_gru),
+        bad(sq.accuracy, "parameters", "lstm", x, y, p_rnn),
         bad(sq.accuracy, "x", "gru", x[:, :, 0], y, p_gru),
         bad(sq.train_last_step_classifier, "x_train", "rnn", x[:, :, 0], y, x, y),
         bad(sq.train_last_step_classifier, "y_train", "rnn", x, y[:-1], x, y),
         bad(sq.train_last_step_classifier, "y_train", "rnn", x, np.r_[-1, y[1:]], x, y),
         bad(sq.train_last_step_classifier, "x_test", "rnn", x, y, x[:-1], y),
         bad(sq.train_last_step_classifier, "y_test", "gru", x, y, x, y + 0.5),
-        bad(sq.train_last_step_classifier, "cell", "lstm", x, y, x, y),
+        bad(sq.train_last_step_classifier, "cell", "transformer", x, y, x, y),
+        bad(sq.train_last_step_classifier, "forget_bias", "lstm", x, y, x, y, forget_bias=np.nan),
         bad(sq.train_last_step_classifier, "clip_value", "gru", x, y, x, y, clip_value=0.0),
         bad(sq.train_last_step_classifier, "clip_value", "gru", x, y, x, y, clip_value=-1.0),
         bad(sq.train_last_step_classifier, "batch_size", "gru", x, y, x, y, batch_size=0),
@@ -112,7 +120,7 @@ def test_classifier_gradient_check(cell):
 def test_classifier_is_the_cell_then_the_head(cell):
     x, _ = sq.make_remember_first(4, 6, n_classes=3, seed=3)
     params = sq.initialize_classifier(cell, 4, 5, 3, seed=4)
-    forward = rnn.rnn_forward if cell == "rnn" else gru.gru_forward
+    forward = {"rnn": rnn.rnn_forward, "gru": gru.gru_forward, "lstm": lstm.lstm_forward}[cell]
     a, _ = forward(x, np.zeros((5, 4)), params)
     logits, _ = sq.classifier_forward(cell, x, params)
     np.testing.assert_allclose(logits, params["W_ya"] @ a[:, :, -1] + params["b_y"], rtol=1e-12)
@@ -130,7 +138,7 @@ def test_loss_is_the_mean_cross_entropy():
     assert np.isclose(loss, -np.mean(log_probs[y, np.arange(6)]), rtol=1e-12)
 
 
-def test_short_gap_is_learned_by_both():
+def test_short_gap_is_learned_by_every_cell():
     x, y = sq.make_remember_first(300, 4, n_classes=2, seed=0)
     xt, yt = sq.make_remember_first(100, 4, n_classes=2, seed=1)
     for cell in sq.CELLS:
@@ -159,3 +167,30 @@ def test_float32_in_float32_out():
         assert logits.dtype == np.float32 and isinstance(loss, float)
         assert all(g.dtype == np.float32 for g in grads.values())
         assert all(g.dtype == np.float32 for g in sq.classifier_backward(logits, cache).values())
+
+
+def test_lstm_classifier_reads_the_last_state_of_lstm_forward_and_its_gradients_are_lstm_backward():
+    """The 'lstm' cell is lib.lstm's layer: forward and backward agree with lstm_forward/lstm_backward."""
+    x, y = sq.make_remember_first(5, 6, n_classes=3, seed=7)
+    p = sq.initialize_classifier("lstm", 4, 3, 3, seed=8, forget_bias=0.5)
+    assert np.all(p["b_f"] == 0.5) and set(p) == set(lstm.PARAMETER_NAMES) | {"W_ya", "b_y"}
+    logits, cache = sq.classifier_forward("lstm", x, p)
+    dlogits = np.random.default_rng(9).standard_normal(logits.shape)
+    grads = sq.classifier_backward(dlogits, cache)
+    a, lcache = lstm.lstm_forward(x, np.zeros((3, 5)), p)
+    da = np.zeros_like(a)
+    da[:, :, -1] = p["W_ya"].T @ dlogits
+    expected = lstm.lstm_backward(da, lcache)
+    np.testing.assert_allclose(logits, p["W_ya"] @ a[:, :, -1] + p["b_y"], rtol=1e-12)
+    np.testing.assert_allclose(grads["dx"], expected["dx"], rtol=1e-10, atol=1e-14)
+    for k in lstm.PARAMETER_NAMES:
+        np.testing.assert_allclose(grads["d" + k], expected["d" + k], rtol=1e-10, atol=1e-14)
+
+
+def test_forget_bias_reaches_the_lstm_and_update_bias_the_gru():
+    p = sq.initialize_classifier("lstm", 4, 3, 2, forget_bias=2.0, update_bias=-5.0)
+    assert np.all(p["b_f"] == 2.0)
+    g = sq.initialize_classifier("gru", 4, 3, 2, forget_bias=2.0, update_bias=-5.0)
+    assert np.all(g["b_z"] == -5.0)
+    r = sq.initialize_classifier("rnn", 4, 3, 2, forget_bias=2.0)
+    assert np.array_equal(r["W_aa"], sq.initialize_classifier("rnn", 4, 3, 2)["W_aa"])
