@@ -24,7 +24,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-TOPICS = ("conv", "rnn", "gru", "lstm", "attention", "seq2seq")
+TOPICS = ("conv", "rnn", "gru", "lstm", "attention", "seq2seq", "transformer")
 THREADS = 2
 
 
