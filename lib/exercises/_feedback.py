@@ -109,6 +109,8 @@ def _compare(got, expected, where, rtol, atol):
                        f"np.float64(1), or np.ones without dtype) promoted it; keep the input's dtype")
     if not np.all(np.isfinite(got_array[np.isfinite(expected)])):
         raise Mismatch(where, got_array, expected, "the result holds inf or NaN where it should be finite")
+    if expected.dtype == bool or got_array.dtype == bool:    # masks: compare as numbers (allclose subtracts)
+        got_array, expected = got_array.astype(np.float64), expected.astype(np.float64)
     tolerance = max(rtol, 1e-5) if expected.dtype == np.float32 else rtol
     if not np.allclose(got_array, expected, rtol=tolerance, atol=atol, equal_nan=True):
         worst = np.unravel_index(np.argmax(np.abs(got_array - expected)), expected.shape) if expected.ndim else ()
