@@ -5,7 +5,7 @@ Test modules declare two tables and this module checks them:
 ``BAD_INPUTS``: a list of :func:`bad` cases, each a call that must raise
 ``ValueError`` (``TypeError`` for a wrong type) whose message begins with the
 argument's name. ``tests/test_contract.py`` asserts that every public function
-of the 22 computing modules has at least three.
+of every computing module has at least three.
 
 ``LAYERS``: a list of :class:`Layer` cases, one per ``X_forward`` /
 ``X_backward`` pair. :func:`check_layer` asserts the layer contract on it:

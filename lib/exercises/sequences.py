@@ -142,7 +142,8 @@ def _transposed_square(mismatch, case):
             and expected.shape[0] == expected.shape[1] and got.shape == expected.shape \
             and not _same(got, expected) and _same(got.T, expected):
         name = mismatch.where.strip("[]'") or "the result"
-        return f"{name} is the transpose of the right matrix: it has the shape of its parameter, rows as W's rows"
+        return (f"{name} is the transpose of the right matrix (square, so its shape could not tell): entry (j, k) "
+                f"belongs to W[j, k], unit j's weight on input k, so it is dz @ input.T (dW_aa = dz a<t−1>ᵀ)")
     return None
 
 
