@@ -43,27 +43,41 @@ def _labels(values):
             for v in values]
 
 
-def figure_slider(draw, dpi=80, **grids):
+def figure_slider(draw, dpi=80, alt=None, **grids):
     """A kernel-free interactive figure: one slider per parameter, pictures drawn ahead.
 
     Args:
         draw: a function taking the parameters by keyword and returning a
             matplotlib ``Figure`` (it should not call ``plt.show``).
         dpi: resolution of the pre-rendered pictures (80 keeps pages light).
+        alt: the pictures' text alternative, for readers who cannot see them:
+            a string (the same for every picture), or a function taking the
+            parameters by keyword, like ``draw``, and returning the string for
+            that picture. Say what is plotted against what and the shape the
+            prose relies on, not only the title. Every picture's ``<img>``
+            gets it as its ``alt``; None (the default) leaves the pictures
+            without one, which the book's browser test refuses.
         **grids: parameter name → the list of values its slider offers,
             for example ``learning_rate=[0.01, 0.1, 1.0]``. Keep the product of
             the list lengths small (≤ 40 pictures): every one is saved in the page.
 
     Returns:
         an ``ipywidgets.VBox`` of the sliders above the picture. Each slider
-        is ``jslink``-ed to a nested ``Stack`` of ``Image`` widgets, so moving
-        it switches the picture in the browser without Python.
+        is ``jslink``-ed to a nested ``Stack`` of pictures, so moving it
+        switches the picture in the browser without Python. A picture is an
+        ``HTML`` widget holding one ``<img>`` (its PNG inline as a ``data:``
+        URL): ipywidgets' ``Image`` widget cannot carry an ``alt``.
     """
     import ipywidgets as widgets
     from matplotlib.figure import Figure
 
     _check_draw(draw)
     check_positive("dpi", dpi)
+    if alt is not None and not isinstance(alt, str) and not callable(alt):
+        raise TypeError(f"alt: expected a string or a function of the parameters, "
+                        f"got {type(alt).__name__}")
+    if isinstance(alt, str) and not alt.strip():
+        raise ValueError("alt: expected a text that says what the figure shows, got an empty string")
     if not grids:
         raise ValueError("grids: expected at least one parameter=list_of_values")
     names = list(grids)
@@ -88,7 +102,7 @@ def figure_slider(draw, dpi=80, **grids):
                 raise TypeError(f"draw: expected draw(**params) to return a matplotlib Figure, "
                                 f"got {type(fig).__name__} for {chosen}")
             png = figure_to_png(fig, dpi=dpi)
-            return widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%"))
+            return _picture(png, _alt_text(alt, chosen))
         name = names[level]
         children = [build(level + 1, {**chosen, name: v}) for v in grids[name]]
         stack = widgets.Stack(children, selected_index=len(children) // 2)
@@ -96,6 +110,29 @@ def figure_slider(draw, dpi=80, **grids):
         return stack
 
     return widgets.VBox([*sliders, build(0, {})])
+
+
+def _alt_text(alt, chosen):
+    if alt is None or isinstance(alt, str):
+        return alt
+    text = alt(**chosen)
+    if not isinstance(text, str) or not text.strip():
+        raise TypeError(f"alt: expected alt(**params) to return a non-empty string, "
+                        f"got {text!r} for {chosen}")
+    return text
+
+
+def _picture(png, alt):
+    """One pre-drawn picture: an ``<img>`` with its text alternative, in an HTML widget."""
+    import base64
+    import html
+
+    import ipywidgets as widgets
+
+    alt_attr = "" if alt is None else f' alt="{html.escape(alt, quote=True)}"'
+    tag = (f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"{alt_attr}'
+           ' style="display: block; max-width: 100%; height: auto">')
+    return widgets.HTML(value=tag, layout=widgets.Layout(max_width="100%"))
 
 
 def live(draw, **ranges):
