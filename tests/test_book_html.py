@@ -13,7 +13,7 @@ Two kinds of checks over ``_build/html`` (or the folder named by ``BOOK_HTML``):
 * In Debian's Chromium, headless, driven by Playwright, with every request
   that does not go to the book's own server on 127.0.0.1 refused: on every page,
   no console error, no failed request, every ``<img>`` loaded and no wider than
-  the text column, every formula typeset, every widget rendered, every
+  the text column (and, in a chapter, with a text alternative), every formula typeset, every widget rendered, every
   kernel-free slider moved and its figure seen to change; a screenshot of each
   page goes to ``test-artifacts/screenshots/``; the search works.
 
@@ -29,7 +29,7 @@ import re
 import shutil
 import threading
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
@@ -56,8 +56,9 @@ if not (BOOK / "index.html").exists():
     pytest.skip(reason, allow_module_level=True)
 
 # Every page a reader can open: the book's HTML files, not the theme's templates.
+# The Chinese edition's pages (zh_CN/...) are pages too: every check below runs on both editions.
 PAGES = sorted(p.relative_to(BOOK).as_posix() for p in BOOK.rglob("*.html")
-               if p.relative_to(BOOK).parts[0] not in {"_static", "_sources", "_images"})
+               if not {"_static", "_sources", "_images"} & set(p.relative_to(BOOK).parts))
 
 # Chromium flags for this machine kind: headless, no sandbox as root, and none of
 # Chromium's own background connections (they would be refused and logged).
@@ -362,7 +363,7 @@ IMAGES_JS = """() => {
   for (const img of document.images) {
     const r = img.getBoundingClientRect();
     const shown = r.width > 0 && r.height > 0 && column.contains(img);
-    out.push({src: img.currentSrc.slice(0, 120), complete: img.complete,
+    out.push({src: img.currentSrc.slice(0, 120), complete: img.complete, alt: img.getAttribute('alt'),
               natural: img.naturalWidth, shown, width: r.width,
               fits: !shown || (r.left >= box.left - 1 && r.right <= box.right + 1)});
   }
@@ -385,6 +386,24 @@ SLIDER_STATE_JS = """(index) => {
           src: img ? img.currentSrc : null,
           loaded: img ? img.complete && img.naturalWidth > 0 : false};
 }"""
+
+
+WIDE_BLOCKS_JS = """() => Array.from(document.querySelectorAll(
+      'div.cell_input pre, div.cell_output pre, div.highlight pre'))
+    .filter(pre => pre.getBoundingClientRect().width > 0 && pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => ({kind: pre.closest('.cell_output') ? 'output' : 'code',
+                  scroll: pre.scrollWidth, client: pre.clientWidth,
+                  text: pre.textContent.split('\\n').sort((a, b) => b.length - a.length)[0].slice(0, 100)}))
+"""
+
+
+def has_text_alternative(alt):
+    """An alt that says something: not missing, not blank, not the file path Sphinx puts there
+    when a cell has no ``mystnb: image: alt`` in its metadata."""
+    return bool(alt and alt.strip()) and not IMAGE_PATH.search(alt.strip())
+
+
+IMAGE_PATH = re.compile(r"(^|/)_images/|\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
 
 
 def wait_until_ready(visit):
@@ -457,11 +476,22 @@ def test_page_in_browser(browser, base_url, page_path):
         for img in images["images"]:
             if not (img["complete"] and img["natural"] > 0):
                 problems.append(f"picture not loaded: {img['src']}")
+            if "chapters" in page_path.split("/") and not has_text_alternative(img["alt"]):
+                problems.append(f"picture without a text alternative (alt={img['alt']!r}): "
+                                f"{img['src']} (a code cell's metadata mystnb.image.alt, or "
+                                "figure_slider(alt=...))")
             if not img["fits"]:
                 problems.append(f"picture wider than the text column ({img['width']:.0f} px > "
                                 f"{images['column']:.0f} px): {img['src']}")
         if images["pageOverflow"] > 1:
             problems.append(f"the page scrolls sideways by {images['pageOverflow']} px")
+
+        # Every code and output block fits its column at 1280 px: no sideways scrolling to
+        # read the end of a line or a table's last columns (code is formatted to 88
+        # characters by ruff; an output cell whose text may wrap is tagged wrap-output).
+        wide = page.evaluate(WIDE_BLOCKS_JS)
+        problems += [f"a {w['kind']} block is wider than its column ({w['scroll']} px > "
+                     f"{w['client']} px): {w['text']!r}" for w in wide]
 
         # Icons (an animation's play buttons): drawn, not empty boxes.
         blank = page.evaluate("""() => Array.from(document.querySelectorAll(
@@ -504,6 +534,18 @@ def test_page_in_browser(browser, base_url, page_path):
         }""")
         if cut:
             problems.append(f"at {NARROW} px, widget parts stick out of the text column: {cut[:3]}")
+        # ... and the prose reads without scrolling sideways (code blocks may scroll there).
+        prose = page.evaluate("""() => {
+            const column = (document.querySelector('main article') || document.body)
+                           .getBoundingClientRect();
+            const wide = Array.from(document.querySelectorAll('main article p, main article li'))
+                .filter(e => !e.closest('pre, .highlight, table, .cell_output, mjx-container'))
+                .filter(e => e.getBoundingClientRect().right > column.right + 1).length;
+            return {wide, overflow: document.documentElement.scrollWidth
+                                    - document.documentElement.clientWidth};
+        }""")
+        if prose["wide"] or prose["overflow"] > 1:
+            problems.append(f"at {NARROW} px, the prose scrolls sideways: {prose}")
         assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
     finally:
         visit.close()
@@ -545,6 +587,87 @@ def test_search_works_offline(browser, base_url):
             timeout=20_000)
         count = visit.page.locator("#search-results ul.search li").count()
         assert count > 0
+        assert not visit.problems, visit.problems
+    finally:
+        visit.close()
+
+
+# ---------------------------------------------------------------- the Chinese edition
+
+ZH = "zh_CN/"
+CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC",
+             "Microsoft YaHei"]
+LANGUAGE_SWITCH = re.compile(r'<a class="btn btn-sm book-language-switch" href="([^"]+)"')
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_chinese_edition_is_built():
+    assert f"{ZH}intro.html" in PAGES and f"{ZH}search.html" in PAGES, (
+        "no Chinese edition in _build/html/zh_CN: `python3 dev.py book` builds both")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_language_switch_links_to_the_same_page_in_the_other_edition(page):
+    if parse(page).redirect:
+        pytest.skip("a redirect")
+    links = LANGUAGE_SWITCH.findall((BOOK / page).read_text(encoding="utf-8"))
+    assert len(links) == 1, f"{page}: {len(links)} language switches (want 1)"
+    counterpart = page.removeprefix(ZH) if page.startswith(ZH) else ZH + page
+    assert local_path(page, links[0]) == BOOK / counterpart, (page, links[0])
+    assert (BOOK / counterpart).is_file(), f"{page} links to {counterpart}, which was not built"
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith(ZH)])
+def test_chinese_page_declares_its_language_and_cjk_fonts(page):
+    if parse(page).redirect:
+        pytest.skip("a redirect")
+    text = (BOOK / page).read_text(encoding="utf-8")
+    assert re.search(r'<html[^>]*\slang="zh-CN"', text), f"{page}: <html> without lang=\"zh-CN\""
+    assert any(url.split("?")[0].endswith("book/cjk.css") for tag, url in parse(page).fetched), (
+        f"{page} does not load the CJK font stack (_static/book/cjk.css)")
+    css = (BOOK / ZH / "_static" / "book" / "cjk.css").read_text(encoding="utf-8")
+    assert all(f'"{font}"' in css for font in CJK_FONTS), css
+
+
+# Which fonts of the stack the browser has: a font is there when Latin text set in it
+# is not as wide as in both generic fallbacks (every font of the stack has CJK glyphs).
+INSTALLED_FONTS_JS = """(fonts) => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const width = (family) => { ctx.font = '72px ' + family; return ctx.measureText('mmmwwwlliiABC').width; };
+  return fonts.filter(f => ['monospace', 'serif'].every(g => width(`"${f}", ${g}`) !== width(g)));
+}"""
+
+
+def test_chinese_text_is_drawn_with_a_cjk_font(browser, base_url):
+    visit = Visit(browser, base_url, f"{ZH}running.html")
+    try:
+        page = visit.page
+        family = page.evaluate("() => getComputedStyle(document.querySelector('main p')).fontFamily")
+        assert all(font in family for font in CJK_FONTS), family
+        installed = page.evaluate(INSTALLED_FONTS_JS, CJK_FONTS)
+        assert installed, (f"none of {CJK_FONTS} is installed: Chinese text would fall back to "
+                           "boxes (apt-get install fonts-wqy-microhei)")
+        assert not visit.problems, visit.problems
+    finally:
+        visit.close()
+
+
+def test_search_works_in_chinese(browser, base_url):
+    """A translated page's title, searched in the Chinese edition, finds that page."""
+    titled = [(p, m.group(1).strip()) for p in PAGES if p.startswith(ZH)
+              for m in [re.search(r"<h1>([^<]+)", (BOOK / p).read_text(encoding="utf-8"))]
+              if m and len(CJK.findall(m.group(1))) >= 2]
+    if not titled:
+        skip_or_fail("no page of the Chinese edition has a translated title yet")
+    page, title = titled[0]
+    visit = Visit(browser, base_url, f"{ZH}search.html?q={quote(title)}")
+    try:
+        visit.page.wait_for_function(
+            "() => document.querySelectorAll('#search-results ul.search li').length > 0",
+            timeout=20_000)
+        found = visit.page.eval_on_selector_all("#search-results ul.search li a",
+                                                "links => links.map(a => a.href)")
+        assert any(urlsplit(url).path.endswith("/" + page) for url in found), (title, found)
         assert not visit.problems, visit.problems
     finally:
         visit.close()
