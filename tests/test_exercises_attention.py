@@ -154,3 +154,144 @@ def test_a_checker_never_raises_on_what_it_is_given():
                   lambda *a, **k: (1, 2, 3), lambda *a, **k: ([[1.0]], None)):
         ok, said = verdict(check_scaled_dot_product_attention, thing)
         assert ok is False and said.startswith("✗")
+
+
+# ----------------------------------------------------------------- the positional encoding (chapter 23)
+from lib import transformer                                          # noqa: E402
+from lib.exercises import check_positional_encoding                  # noqa: E402
+
+
+def pe(T, d_model, start=0, two=2, halves=False, swap=False, dtype=np.float64):
+    pos = np.arange(start, start + T, dtype=dtype)[:, None]
+    omega = (10000.0 ** (-two * np.arange(d_model // 2) / d_model)).astype(dtype)
+    sines, cosines = np.sin(pos * omega), np.cos(pos * omega)
+    if swap:
+        sines, cosines = cosines, sines
+    if halves:
+        return np.concatenate([sines, cosines], axis=1)
+    out = np.zeros((T, d_model), dtype)
+    out[:, 0::2], out[:, 1::2] = sines, cosines
+    return out
+
+
+def good_pe(T, d_model):
+    return pe(T, d_model)
+
+
+def looped_pe(T, d_model):
+    out = np.zeros((T, d_model))
+    for p in range(T):
+        for i in range(d_model // 2):
+            w = 1 / 10000 ** (2 * i / d_model)
+            out[p, 2 * i], out[p, 2 * i + 1] = math.sin(p * w), math.cos(p * w)
+    return out
+
+
+def exp_log_pe(T, d_model):                                          # ω = exp(−2i ln(10000) / d), as in many codes
+    j = np.arange(d_model)
+    angle = np.arange(T)[:, None] * np.exp(-(j // 2 * 2) * math.log(10000.0) / d_model)
+    return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))
+
+
+def swapped_pe(T, d_model):
+    return pe(T, d_model, swap=True)
+
+
+def half_exponent_pe(T, d_model):
+    return pe(T, d_model, two=1)
+
+
+def positive_exponent_pe(T, d_model):
+    return pe(T, d_model, two=-2)
+
+
+def from_one_pe(T, d_model):
+    return pe(T, d_model, start=1)
+
+
+def halves_pe(T, d_model):
+    return pe(T, d_model, halves=True)
+
+
+def column_index_pe(T, d_model):                                     # ω_j = 10000^(−j/d) for every column j
+    j = np.arange(d_model)
+    angle = np.arange(T)[:, None] * 10000.0 ** (-j / d_model)
+    return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))
+
+
+def double_column_index_pe(T, d_model):                              # ω_j = 10000^(−2j/d), j the column
+    j = np.arange(d_model)
+    angle = np.arange(T)[:, None] * 10000.0 ** (-2 * j / d_model)
+    return np.where(j % 2 == 0, np.sin(angle), np.cos(angle))
+
+
+def integer_division_pe(T, d_model):
+    omega = 10000.0 ** (-(2 * np.arange(d_model // 2) // d_model))
+    out = np.zeros((T, d_model))
+    out[:, 0::2], out[:, 1::2] = np.sin(np.arange(T)[:, None] * omega), np.cos(np.arange(T)[:, None] * omega)
+    return out
+
+
+def sines_only_pe(T, d_model):
+    out = pe(T, d_model)
+    out[:, 1::2] = 0
+    return out
+
+
+def float32_pe(T, d_model):
+    return pe(T, d_model, dtype=np.float32)
+
+
+def columns_pe(T, d_model):
+    return pe(T, d_model).T
+
+
+def zeros_pe(T, d_model):
+    return np.zeros((T, d_model))
+
+
+PE_MISTAKES = [
+    (check_positional_encoding, swapped_pe, "the sines and cosines are swapped"),
+    (check_positional_encoding, half_exponent_pe, "the exponent is −i/d_model"),
+    (check_positional_encoding, positive_exponent_pe, "the exponent's sign is wrong"),
+    (check_positional_encoding, from_one_pe, "the positions start at 1"),
+    (check_positional_encoding, halves_pe, "in two halves [sin | cos]"),
+    (check_positional_encoding, column_index_pe, "the cosine column 2i+1 has a frequency of its own"),
+    (check_positional_encoding, double_column_index_pe, "the exponent uses the column index j"),
+    (check_positional_encoding, integer_division_pe, "integer division"),
+    (check_positional_encoding, sines_only_pe, "the odd columns are empty"),
+    (check_positional_encoding, float32_pe, "right to float32's precision, but float32"),
+    (check_positional_encoding, columns_pe, "one row per position"),
+    (check_positional_encoding, zeros_pe, "every entry is 0"),
+    (check_positional_encoding, lambda T, d_model: pe(T, d_model)[:, :-1], "shape"),
+    (check_positional_encoding, lambda T, d_model: None, "returned None"),
+    (check_positional_encoding, lambda T, d_model: np.log(pe(T, d_model)), "every entry is a sine or a cosine"),
+    (check_positional_encoding, lambda T, d_model: np.full((T, d_model), np.inf), "the code holds inf or NaN"),
+]
+
+
+@pytest.mark.parametrize("checker, function, diagnosis", PE_MISTAKES,
+                         ids=[f"{c.__name__}-{f.__name__}-{i}" for i, (c, f, _) in enumerate(PE_MISTAKES)])
+def test_a_typical_positional_encoding_mistake_is_rejected_with_its_diagnosis(checker, function, diagnosis):
+    ok, said = verdict(checker, function)
+    assert ok is False
+    assert diagnosis in said, said
+    assert said.startswith("✗")
+
+
+@pytest.mark.parametrize("function", [transformer.positional_encoding, good_pe, looped_pe, exp_log_pe])
+def test_lib_and_equivalent_positional_encodings_are_accepted(function):
+    ok, said = verdict(check_positional_encoding, function)
+    assert ok is True, said
+    assert said == "✓ positional_encoding: correct on all 5 cases.\n"
+
+
+def test_the_positional_encoding_checker_never_raises():
+    def not_yet(T, d_model):
+        raise NotImplementedError
+
+    assert verdict(check_positional_encoding, not_yet) == (False, "✗ positional_encoding: not implemented yet\n")
+    for thing in (None, 3, "pe", lambda: 1, lambda T, d: 1 / 0, lambda T, d: "a", lambda T, d: [[1.0]],
+                  lambda T, d: (pe(T, d), None), lambda T, d: np.full((T, d), np.nan)):
+        ok, said = verdict(check_positional_encoding, thing)
+        assert ok is False and said.startswith("✗")

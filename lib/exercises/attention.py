@@ -1,20 +1,26 @@
-r"""Checkers for Part VI, attention: scaled dot-product attention (chapter ``22_attention``).
+r"""Checkers for Part VI, attention: scaled dot-product attention (chapter ``22_attention``) and the
+positional encoding (chapter ``23_transformer``).
 
 * :func:`check_scaled_dot_product_attention`:
-  :math:`\mathrm{softmax}(Q K^\top / \sqrt{d_k})\, V`, batched, with a mask.
+  :math:`\mathrm{softmax}(Q K^\top / \sqrt{d_k})\, V`, batched, with a mask;
+* :func:`check_positional_encoding`: the sinusoidal code
+  :math:`PE_{pos, 2i} = \sin(pos\,\omega_i)`, :math:`PE_{pos, 2i+1} = \cos(pos\,\omega_i)`,
+  (T, d_model), with its own diagnoses (sines and cosines swapped, the wrong
+  exponent, positions from 1, [sin | cos] halves …), named the same way.
 
 Here, as in ``lib.attention`` and the chapter, positions are **rows**:
 Q (m, T_q, d_k), K (m, T_k, d_k), V (m, T_k, d_v), the weights (m, T_q, T_k)
-and the output (m, T_q, d_v). The checker does not refuse a Python loop (a
-loop over the m examples is what ``scaled_dot_product_attention_loop_forward``
-does). Besides the common diagnoses, it knows the typical wrong versions (no
+and the output (m, T_q, d_v); the positional encoding is (T, d_model). Neither
+checker refuses a Python loop (a loop over the m examples is what
+``scaled_dot_product_attention_loop_forward`` does; one over the positions is a
+fine first positional encoding). Besides the common diagnoses, each knows the typical wrong versions (no
 division by √d_k, the softmax over the queries, the mask ignored, inverted or
 applied after the softmax …) and names the one that gives the learner's wrong
 entry on the failing case (:func:`lib.exercises.sequences.known_mistakes`).
 """
 import numpy as np
 
-from lib import attention
+from lib import attention, transformer
 from lib.exercises._feedback import Case, check
 from lib.exercises.sequences import known_mistakes, named, safe, with_shape_hint
 
@@ -142,3 +148,118 @@ class _DoesNotApply(Exception):
 
 def _no():
     raise _DoesNotApply
+
+
+# ------------------------------------------------------------------ chapter 23: the positional encoding
+
+def _positional_encoding(T, d_model, start=0, exponent="2i", layout="interleaved", swap=False, cos=True):
+    """The sinusoidal code with one of the typical mistakes switched on (for the diagnoses)."""
+    pos = np.arange(start, start + T, dtype=np.float64)[:, None]                 # (T, 1)
+    i = np.arange(d_model // 2, dtype=np.float64)                                # the pairs, i = 0 … d/2 − 1
+    power = {"2i": -2 * i / d_model, "i": -i / d_model, "+2i": 2 * i / d_model,
+             "//": -(2 * np.arange(d_model // 2) // d_model).astype(np.float64)}
+    if exponent in power:
+        sin_angle = cos_angle = pos * 10000.0 ** power[exponent]
+    elif exponent == "column 2j":                 # column j's own exponent −2j/d, for the sines and the cosines
+        sin_angle = pos * 10000.0 ** (-2 * (2 * i) / d_model)
+        cos_angle = pos * 10000.0 ** (-2 * (2 * i + 1) / d_model)
+    else:                                         # "column j": the cosine's column 2i+1 gets −(2i+1)/d
+        sin_angle = pos * 10000.0 ** (-(2 * i) / d_model)
+        cos_angle = pos * 10000.0 ** (-(2 * i + 1) / d_model)
+    first, second = np.sin(sin_angle), (np.cos(cos_angle) if cos else np.zeros_like(cos_angle))
+    if swap:
+        first, second = np.cos(sin_angle), np.sin(cos_angle)
+    if layout == "halves":
+        return np.concatenate([first, second], axis=1)
+    pe = np.empty((T, d_model))
+    pe[:, 0::2], pe[:, 1::2] = first, second
+    return pe
+
+
+def _positional_encoding_cases():
+    return [Case("T = 50 positions, d_model = 8", (50, 8)),
+            Case("a single position, T = 1 (pos = 0: sin 0 = 0 and cos 0 = 1), d_model = 4", (1, 4)),
+            Case("a single pair of columns, d_model = 2 (ω_0 = 1), T = 7", (7, 2)),
+            Case("T = 100, d_model = 64", (100, 64)),
+            Case("the paper's d_model = 512, T = 3", (3, 512))]
+
+
+def check_positional_encoding(positional_encoding_function):
+    r"""Check a learner's ``positional_encoding(T, d_model) -> PE``, (T, d_model), float64.
+
+    :math:`PE_{pos, 2i} = \sin(pos\,\omega_i)`, :math:`PE_{pos, 2i+1} = \cos(pos\,\omega_i)`,
+    :math:`\omega_i = 10000^{-2i/d_{model}}`, for pos = 0 … T−1 (one row per
+    position) and i = 0 … d_model/2 − 1 (one pair of columns per frequency);
+    d_model is even. The reference is ``lib.transformer.positional_encoding``.
+    The arguments are two ints, so there is no float32 input to keep: the code
+    is float64 (the translator casts it when it adds it to float32
+    embeddings), and a float32 result is named as such. Loops are allowed (a
+    loop over the positions or the pairs is a fine first version; the chapter
+    is not about vectorisation). Diagnoses: the sines and cosines swapped
+    (cosine in the even columns), ω_i = 10000^(−i/d_model) instead of
+    10000^(−2i/d_model), a positive exponent, the column index j used for i
+    (10000^(−2j/d_model)), the cosine of column 2i+1 with its own frequency,
+    the exponent computed with integer division (every ω = 1), positions
+    counted from 1, the concatenated halves [sin | cos] instead of interleaved
+    columns, the cosine columns left empty, the code laid out (d_model, T).
+    """
+    mistakes = [
+        ("the sines and cosines are swapped: the sine goes in the even columns 2i (pe[:, 0::2]), the cosine in "
+         "the odd columns 2i+1 (pe[:, 1::2]), so that row 0 (pos = 0) reads 0, 1, 0, 1, …",
+         lambda T, d: _positional_encoding(T, d, swap=True)),
+        ("the exponent is −i/d_model, half of what it should be: ω_i = 10000^(−2i/d_model) with i = 0 … "
+         "d_model/2 − 1 counting the pairs of columns (the exponent is −j/d_model with j = 2i, the sine's column)",
+         lambda T, d: _positional_encoding(T, d, exponent="i")),
+        ("the exponent's sign is wrong: ω_i = 10000^(−2i/d_model) falls from 1 towards 1/10000, the later pairs "
+         "turning more and more slowly; with +2i/d_model they turn faster and faster instead",
+         lambda T, d: _positional_encoding(T, d, exponent="+2i")),
+        ("the exponent uses the column index j, 10000^(−2j/d_model): i counts the pairs of columns, so columns "
+         "2i and 2i+1 both use ω_i = 10000^(−2i/d_model)",
+         lambda T, d: _positional_encoding(T, d, exponent="column 2j")),
+        ("the cosine column 2i+1 has a frequency of its own, 10000^(−(2i+1)/d_model): the sine and the cosine "
+         "of a pair share ω_i = 10000^(−2i/d_model), so that together they are a point on a circle",
+         lambda T, d: _positional_encoding(T, d, exponent="column j")),
+        ("every pair turns at the same speed, ω = 1: the exponent −2i/d_model was computed with integer "
+         "division (//), which gives 0 (or −1); divide with /",
+         lambda T, d: _positional_encoding(T, d, exponent="//")),
+        ("the positions start at 1: the first position is pos = 0 (np.arange(T)), whose code is "
+         "sin 0 = 0 and cos 0 = 1 in turn",
+         lambda T, d: _positional_encoding(T, d, start=1)),
+        ("the sines and cosines are in two halves [sin | cos]: this chapter (and the paper) interleaves them, "
+         "the sine of pair i in column 2i and its cosine in column 2i+1 (pe[:, 0::2] and pe[:, 1::2]); the "
+         "halves hold the same numbers in another order of the columns",
+         lambda T, d: _positional_encoding(T, d, layout="halves")),
+        ("the odd columns are empty: column 2i+1 holds cos(pos ω_i), beside the sine of column 2i",
+         lambda T, d: _positional_encoding(T, d, cos=False)),
+    ]
+
+    def rows_are_positions(mismatch, case):
+        got, expected = mismatch.got, mismatch.expected
+        if isinstance(got, np.ndarray) and got.shape != expected.shape and got.shape == expected.shape[::-1]:
+            return (f"the shape is {got.shape} where (T, d_model) = {expected.shape} was expected: one row per "
+                    f"position, as the sequences X (m, T, d_model) that the code is added to")
+        return None
+
+    def float32(mismatch, case):
+        got, expected = mismatch.got, mismatch.expected
+        if isinstance(got, np.ndarray) and got.dtype == np.float32 and got.shape == expected.shape \
+                and np.allclose(got, expected, atol=1e-4):
+            return ("right to float32's precision, but float32: the code is float64 (np.arange(T) gives "
+                    "float64, and large angles pos·ω need its precision); cast it where you add it to float32 "
+                    "embeddings, as the translator does")
+        return None
+
+    def not_finite(mismatch, case):
+        got = mismatch.got
+        if isinstance(got, np.ndarray) and np.issubdtype(got.dtype, np.number) and not np.all(np.isfinite(got)):
+            return f"the code holds inf or NaN: {finite}"
+        return None
+
+    finite = ("every entry is a sine or a cosine of pos·ω_i, in [−1, 1]; compute ω_i = 10000.0 ** (−2i/d_model) "
+              "with a float base and a float exponent")
+    hint = ("pos (T, 1) times ω (d_model/2,) broadcasts to the angles (T, d_model/2); their sines fill the "
+            "d_model/2 even columns pe[:, 0::2] and their cosines the odd columns pe[:, 1::2]")
+    return check("positional_encoding", with_shape_hint(positional_encoding_function, hint),
+                 transformer.positional_encoding, _positional_encoding_cases(),
+                 diagnoses=(safe(not_finite), safe(float32), safe(rows_are_positions), known_mistakes(mistakes)),
+                 overflow_hint=finite)
