@@ -115,49 +115,69 @@ def translations(args):
         "-d", ROOT / "locales", *args)
 
 
-def pdf(args):
-    """Build the whole book as a PDF into _build/latex/ and copy it into _build/html/.
+PDF_NAME = "deep-learning-derived"  # latex: latex_documents: targetname in _config.yml
 
-    Jupyter Book's LaTeX builder, then the Makefile Sphinx writes (latexmk with
-    xelatex; Debian: texlive-xetex texlive-fonts-recommended latexmk
-    fonts-freefont-otf fonts-dejavu-core fonts-wqy-microhei, as .ci/run installs).
-    It reads the notebooks' outputs from the execution cache `dev.py book` filled,
-    so it executes nothing, and refuses to run when lib/ changed since that build.
-    Fails on a Sphinx warning, a LaTeX error, an undefined reference or citation,
-    and a character missing from the fonts ("Missing character" in the log).
-    """
+
+def latex_problems(log):
+    """What the LaTeX log says went wrong: missing glyphs, undefined references or citations."""
     import re
-    if not LIB_STAMP.exists() or LIB_STAMP.read_text() != digest(list((ROOT / "lib").rglob("*.py"))):
-        print("lib/ changed since the last `python3 dev.py book` (or there was none): run it "
-              "first, so the PDF reuses its executed notebooks and shows what lib draws now")
-        return 1
-    name = "deep-learning-derived"  # latex: latex_documents: targetname in _config.yml
-    latex = BUILD / "latex"
-    # latexmk: xelatex to .xdv and one xdvipdfmx at the end; stop at the first TeX error.
-    tex = {"LATEXMKOPTS": "-xelatex", "LATEXOPTS": "-interaction=nonstopmode -halt-on-error"}
-    code = run(BIN / "jupyter-book", "build", ".", "--builder", "pdflatex",
-               "--warningiserror", "--nitpick", "--keep-going", *args, env={**os.environ, **tex})
-    log, book = latex / f"{name}.log", latex / f"{name}.pdf"
-    if not log.exists() or not book.exists():
-        print(f"no {book.relative_to(ROOT)}: the LaTeX build failed (see above)", flush=True)
-        return code or 1
     text = log.read_text(encoding="utf-8", errors="replace")
     problems = sorted(set(re.findall(r"^Missing character: .*$", text, re.MULTILINE))) + sorted(set(
         re.findall(r"^(?:LaTeX|Package natbib) Warning: (?:Hyper reference|Reference|Citation)"
                    r" `[^']*'[^\n]*?undefined", text, re.MULTILINE)))
     if "There were undefined references" in text and not problems:
         problems.append("LaTeX: There were undefined references.")
-    for line in problems:
-        print(f"{log.relative_to(ROOT)}: {line}", flush=True)
-    if problems or code:
-        print(f"{len(problems)} problem(s) in {log.name}; the build said {code} (see above)", flush=True)
-        return code or 1
-    # Beside the landing page of the book and of each translated edition (_build/html/zh_CN/).
-    (BUILD / "html").mkdir(parents=True, exist_ok=True)
-    for landing in [BUILD / "html" / "intro.html", *(BUILD / "html").glob("*/intro.html")]:
-        shutil.copyfile(book, landing.parent / book.name)
-    print(f"{book.relative_to(ROOT)} ({book.stat().st_size / 1e6:.1f} MB), linked from the "
-          f"landing page as _build/html/{book.name}", flush=True)
+    return problems
+
+
+def pdf(args):
+    """Build the whole book as a PDF, English and Chinese, and copy each beside its landing page.
+
+    English: Jupyter Book's LaTeX builder into _build/latex/, then the Makefile
+    Sphinx writes (latexmk with xelatex; Debian: texlive-xetex
+    texlive-fonts-recommended latexmk fonts-freefont-otf fonts-dejavu-core
+    fonts-wqy-microhei, as .ci/run installs). Chinese: the same through the
+    translations (_ext/i18n.py latex zh_CN) into _build/i18n/zh_CN/latex/.
+    Both read the notebooks' outputs from the execution cache `dev.py book`
+    filled, so they execute nothing; the command refuses to run when lib/
+    changed since that build. Fails on a Sphinx warning, a LaTeX error, an
+    undefined reference or citation, and a character missing from the fonts
+    ("Missing character" in the log).
+    """
+    if not LIB_STAMP.exists() or LIB_STAMP.read_text() != digest(list((ROOT / "lib").rglob("*.py"))):
+        print("lib/ changed since the last `python3 dev.py book` (or there was none): run it "
+              "first, so the PDF reuses its executed notebooks and shows what lib draws now")
+        return 1
+    # latexmk: xelatex to .xdv and one xdvipdfmx at the end; stop at the first TeX error.
+    tex = {**os.environ, "LATEXMKOPTS": "-xelatex", "LATEXOPTS": "-interaction=nonstopmode -halt-on-error"}
+    flags = ["--warningiserror", "--nitpick", "--keep-going"]
+    editions = [(BUILD / "latex", BUILD / "html",
+                 lambda: run(BIN / "jupyter-book", "build", ".", "--builder", "pdflatex", *flags, *args,
+                             env=tex))]
+    for language in ("zh_CN",):
+        latex = BUILD / "i18n" / language / "latex"
+        editions.append((latex, BUILD / "html" / language,
+                         lambda latex=latex, language=language:
+                         run(PYTHON, I18N, "latex", language, *flags, *args)
+                         or run("make", cwd=latex, env=tex)))
+    for latex, html, build in editions:
+        code = build()
+        log, book = latex / f"{PDF_NAME}.log", latex / f"{PDF_NAME}.pdf"
+        if not log.exists() or not book.exists():
+            print(f"no {book.relative_to(ROOT)}: the LaTeX build failed (see above)", flush=True)
+            return code or 1
+        problems = latex_problems(log)
+        for line in problems:
+            print(f"{log.relative_to(ROOT)}: {line}", flush=True)
+        if problems or code:
+            print(f"{len(problems)} problem(s) in {log.name}; the build said {code} (see above)",
+                  flush=True)
+            return code or 1
+        # Beside the edition's landing page, which links it.
+        html.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(book, html / book.name)
+        print(f"{book.relative_to(ROOT)} ({book.stat().st_size / 1e6:.1f} MB), linked from the "
+              f"landing page as {(html / book.name).relative_to(ROOT)}", flush=True)
     return 0
 
 

@@ -16,6 +16,8 @@ As a script, run by ``python3 dev.py`` with the book's environment::
     python _ext/i18n.py gettext            extract the messages into _build/i18n/gettext/*.pot
     python _ext/i18n.py html zh_CN [args]  build the Chinese edition into _build/i18n/zh_CN/html
                                            and copy it to _build/html/zh_CN
+    python _ext/i18n.py latex zh_CN [args] its LaTeX into _build/i18n/zh_CN/latex (dev.py pdf
+                                           runs xelatex on it)
 
 Both reuse the English build's execution cache (``_build/.jupyter_cache``) and never
 execute a notebook themselves: the extraction needs only the text, so it runs with
@@ -184,6 +186,26 @@ def html(language, args):
     return code
 
 
+def latex(language, args):
+    """The edition in ``language`` as LaTeX, for its PDF; outputs from the English build's cache."""
+    if language not in EDITIONS:
+        sys.exit(f"no edition {language!r}; the editions are {sorted(EDITIONS)}")
+    if not CACHE.exists():
+        sys.exit(f"{CACHE} is missing: build the English edition first (python3 dev.py book)")
+    import yaml
+
+    # Sphinx's LaTeX for Chinese loads xeCJK, which needs ctex (TeX Live's Chinese collection,
+    # hundreds of MB); the book's preamble (_config.yml's latex_elements) already switches to a
+    # CJK font character by character, as for the English edition's Chinese terms.
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    elements = {**config["sphinx"]["config"].get("latex_elements", {}),
+                "fontenc": "\\usepackage{fontspec}\n\\defaultfontfeatures[\\rmfamily,\\sffamily,\\ttfamily]{}",
+                "fvset": "\\fvset{fontsize=auto}"}   # Sphinx's xelatex defaults, without xeCJK
+    overrides = {**TRANSLATION_CONFIG, "language": language, "nb_execution_cache_path": str(CACHE),
+                 "latex_elements": elements}
+    return _build(BUILD / "i18n" / language / "latex", "latex", overrides, args)
+
+
 def main(argv):
     import time
 
@@ -193,6 +215,8 @@ def main(argv):
         code = gettext(rest)
     elif command == "html" and rest:
         code = html(rest[0], rest[1:])
+    elif command == "latex" and rest:
+        code = latex(rest[0], rest[1:])
     else:
         sys.exit(__doc__)
     print(f"i18n: {command} {' '.join(rest[:1])} took {time.monotonic() - start:.0f} s", flush=True)

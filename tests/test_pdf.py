@@ -17,26 +17,30 @@ sys.path.insert(0, str(ROOT / "_ext"))
 import pdf_figures  # the local Sphinx extension, tested without Sphinx below
 
 NAME = "deep-learning-derived"
-LATEX = ROOT / "_build" / "latex"
-HTML = ROOT / "_build" / "html"
-LOG, TEX, PDF = (LATEX / f"{NAME}.{ext}" for ext in ("log", "tex", "pdf"))
+BUILD = ROOT / "_build"
+#: Each edition: where its LaTeX is built, and the HTML folder of its landing page.
+EDITIONS = {"en": (BUILD / "latex", BUILD / "html"),
+            "zh_CN": (BUILD / "i18n" / "zh_CN" / "latex", BUILD / "html" / "zh_CN")}
 REQUIRED = os.environ.get("REQUIRE_PDF") == "1"
 
 
-def built():
-    if not (PDF.exists() and LOG.exists() and TEX.exists()):
+def built(edition):
+    latex, _ = EDITIONS[edition]
+    log, tex, pdf = (latex / f"{NAME}.{ext}" for ext in ("log", "tex", "pdf"))
+    if not (pdf.exists() and log.exists() and tex.exists()):
         if REQUIRED:
-            pytest.fail(f"REQUIRE_PDF=1 but {PDF.relative_to(ROOT)} is not built", pytrace=False)
+            pytest.fail(f"REQUIRE_PDF=1 but {pdf.relative_to(ROOT)} is not built", pytrace=False)
         pytest.skip("the PDF is not built (python3 dev.py pdf)")
-    return LOG.read_text(encoding="utf-8", errors="replace")
+    return log.read_text(encoding="utf-8", errors="replace"), tex.read_text(encoding="utf-8"), pdf
 
 
 def test_targetname_matches_the_config():
     assert f"targetname: {NAME}.tex" in (ROOT / "_config.yml").read_text()
 
 
-def test_no_missing_glyph_and_no_undefined_reference():
-    log = built()
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_no_missing_glyph_and_no_undefined_reference(edition):
+    log, _, _ = built(edition)
     missing = sorted(set(re.findall(r"^Missing character: .*$", log, re.MULTILINE)))
     assert not missing, "characters the PDF's fonts lack:\n" + "\n".join(missing)
     undefined = re.findall(r"^LaTeX Warning: .*undefined.*$", log, re.MULTILINE)
@@ -44,24 +48,26 @@ def test_no_missing_glyph_and_no_undefined_reference():
     assert "There were undefined references" not in log
 
 
-def test_the_glossary_is_set_in_a_chinese_font():
-    built()
-    tex = TEX.read_text(encoding="utf-8")
-    assert "梯度下降" in tex  # the glossary's terms reach the PDF ...
+@pytest.mark.parametrize("edition, text", [("en", "梯度下降"), ("zh_CN", "什么是神经网络")])
+def test_chinese_text_is_set_in_a_chinese_font(edition, text):
+    _, tex, _ = built(edition)
+    assert text in tex  # the glossary's terms (the whole text, in the Chinese edition) reach the PDF ...
     assert r"\newfontfamily\chinesefont{WenQuanYi Micro Hei}" in tex  # ... in a font that has them
 
 
-def test_every_slider_and_animation_became_a_picture():
-    built()
-    tex = TEX.read_text(encoding="utf-8")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_slider_and_animation_became_a_picture(edition):
+    _, tex, _ = built(edition)
     # myst-nb's text/plain stand-ins, which LaTeX would otherwise print
     for stand_in in ("VBox(children=", "IPython.core.display.HTML object", "Stack(children="):
         assert stand_in not in tex, f"the PDF prints {stand_in!r} instead of a picture"
 
 
-def test_the_landing_page_links_the_pdf():
-    built()
-    page = HTML / "intro.html"
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_landing_page_links_the_pdf(edition):
+    _, _, pdf = built(edition)
+    html = EDITIONS[edition][1]
+    page = html / "intro.html"
     if not page.exists():
         pytest.skip("the HTML book is not built")
 
@@ -75,8 +81,8 @@ def test_the_landing_page_links_the_pdf():
     Links().feed(page.read_text(encoding="utf-8"))
     pdfs = [h for h in hrefs if h.endswith(".pdf")]
     assert pdfs == [f"{NAME}.pdf"], pdfs
-    target = HTML / pdfs[0]
-    assert target.exists() and target.read_bytes() == PDF.read_bytes(), \
+    target = html / pdfs[0]
+    assert target.exists() and target.read_bytes() == pdf.read_bytes(), \
         "the HTML book's copy of the PDF is missing or stale (python3 dev.py pdf copies it)"
 
 
