@@ -78,3 +78,37 @@ def minibatches(X, Y, batch_size=64, seed=0, example_axis=-1):
         raise ValueError(f"Y: expected {m} examples along axis {y_axis} (X has {m}), got shape {Y.shape}")
     batches = minibatch_indices(m, batch_size, make_rng(seed))
     return [(np.take(X, idx, axis=example_axis), np.take(Y, idx, axis=y_axis)) for idx in batches]
+
+
+def length_buckets(lengths, batch_size, rng, group=20):
+    """One epoch of mini-batches whose sequences have similar lengths, in random order.
+
+    Shuffle the m sequences, sort each run of ``group`` batches' worth of them by
+    length, cut the run into batches of B, and shuffle the batches: a batch of
+    short sequences can then be cut to its own longest one, so padding costs
+    little (the translators of chapters ``22_attention`` and ``23_transformer``).
+
+    Args:
+        lengths: (m,) ints >= 0, each sequence's length.
+        batch_size: B, an int >= 1.
+        rng: a ``numpy.random.Generator`` (its state advances).
+        group: how many batches' worth of sequences are sorted together, an int >= 1
+            (1: random batches; m / B: batches sorted by length, then shuffled).
+
+    Returns:
+        list of int arrays of example indices, together a permutation of 0 … m-1.
+    """
+    lengths = as_array("lengths", lengths, ndim=1)
+    if lengths.size == 0:
+        raise ValueError("lengths: expected at least one sequence, got an empty array")
+    batch_size = check_positive_int("batch_size", batch_size)
+    group = check_positive_int("group", group)
+    _check_rng(rng)
+    order = rng.permutation(len(lengths))
+    size = group * batch_size
+    batches = []
+    for start in range(0, len(order), size):
+        chunk = order[start:start + size]
+        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
+        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]

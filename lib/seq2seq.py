@@ -47,6 +47,7 @@ from lib._checks import (as_float, as_indices, check_parameters, check_positive,
 from lib.activations import _sigmoid_in_place
 from lib.attention import _softmax_rows
 from lib.losses import softmax_cross_entropy
+from lib.minibatch import length_buckets
 from lib.optimizers import adam_update, clip_by_norm
 from lib.text import one_hot_sequences
 
@@ -560,23 +561,6 @@ def prepare(pairs):
     return {"x": x, "mask": mask, "y": D.encode_outputs([mm for _, mm in pairs])}
 
 
-def _length_buckets(lengths, batch_size, rng, group=20):
-    """One epoch of mini-batches whose examples have similar lengths, in random order.
-
-    Shuffle, sort each run of ``group`` batches by length, cut it into batches,
-    shuffle the batches: a batch of short dates then costs only its own length
-    (the padding beyond its longest example is trimmed), about half of T_x.
-    """
-    order = rng.permutation(len(lengths))
-    size = group * batch_size
-    batches = []
-    for start in range(0, len(order), size):
-        chunk = order[start:start + size]
-        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
-        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
-    return [batches[i] for i in rng.permutation(len(batches))]
-
-
 def train(parameters, data, num_iterations=1000, batch_size=128, learning_rate=0.01, attention=True,
           clip=5.0, seed=0, record_every=10, state=None):
     """Train with Adam on mini-batches; returns the costs recorded every ``record_every`` steps.
@@ -629,7 +613,7 @@ def train(parameters, data, num_iterations=1000, batch_size=128, learning_rate=0
     costs, window, batches = [], [], []
     for _ in range(num_iterations):
         if not batches:
-            batches = _length_buckets(lengths, batch_size, rng)
+            batches = length_buckets(lengths, batch_size, rng)
         idx = batches.pop()
         T = int(lengths[idx].max())                       # trim the padding no example needs
         X = one_hot_sequences(x[idx, :T], n_x).astype(dtype, copy=False)

@@ -43,6 +43,7 @@ from lib._checks import (as_float, as_indices, check_parameters, check_positive,
                          common_float, make_rng)
 from lib.beam_search import beam_search, greedy_search
 from lib.losses import softmax_cross_entropy
+from lib.minibatch import length_buckets
 from lib.optimizers import adam_update, clip_by_norm
 
 N_X = len(D.INPUT_VOCAB)
@@ -369,17 +370,6 @@ def translator_loss(parameters, x, mask, y, n_heads=N_HEADS):
 
 # ---------------------------------------------------------------- training
 
-def _batches(lengths, batch_size, rng, group=20):
-    """One epoch of mini-batches of similar lengths (trimmed to their longest), in random order."""
-    order = rng.permutation(len(lengths))
-    batches = []
-    for start in range(0, len(order), group * batch_size):
-        chunk = order[start:start + group * batch_size]
-        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
-        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
-    return [batches[i] for i in rng.permutation(len(batches))]
-
-
 def train_translator(parameters, data, n_heads=N_HEADS, num_iterations=1000, batch_size=64,
                      learning_rate=0.003, clip=5.0, seed=0, record_every=10, state=None):
     """Train with Adam on mini-batches; returns the mean cost of every ``record_every`` steps.
@@ -426,7 +416,7 @@ def train_translator(parameters, data, n_heads=N_HEADS, num_iterations=1000, bat
     costs, window, batches = [], [], []
     for _ in range(num_iterations):
         if not batches:
-            batches = _batches(lengths, batch_size, rng)
+            batches = length_buckets(lengths, batch_size, rng)
         idx = batches.pop()
         T = int(lengths[idx].max())
         cost, grads = _loss(parameters, x[idx, :T], mask[idx, :T], y[idx], n_heads)

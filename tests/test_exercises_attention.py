@@ -1,20 +1,12 @@
 """What the checkers of Part VI (attention) accept, and what they reject with which diagnosis."""
-import io
 import math
-from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
 
+from checking import assert_rejected, verdict
 from lib import attention
 from lib.exercises import check_scaled_dot_product_attention
-
-
-def verdict(checker, function):
-    out = io.StringIO()
-    with redirect_stdout(out):
-        ok = checker(function)
-    return ok, out.getvalue()
 
 
 # ----------------------------------------------------------------- scaled dot-product attention (chapter 22)
@@ -126,10 +118,7 @@ MISTAKES = [
 @pytest.mark.parametrize("checker, function, diagnosis", MISTAKES,
                          ids=[f"{c.__name__}-{f.__name__}-{i}" for i, (c, f, _) in enumerate(MISTAKES)])
 def test_a_typical_mistake_is_rejected_with_its_diagnosis(checker, function, diagnosis):
-    ok, said = verdict(checker, function)
-    assert ok is False
-    assert diagnosis in said, said
-    assert said.startswith("✗")
+    assert_rejected(checker, function, diagnosis)
 
 
 def _lib_sdpa(Q, K, V, mask=None):
@@ -273,10 +262,7 @@ PE_MISTAKES = [
 @pytest.mark.parametrize("checker, function, diagnosis", PE_MISTAKES,
                          ids=[f"{c.__name__}-{f.__name__}-{i}" for i, (c, f, _) in enumerate(PE_MISTAKES)])
 def test_a_typical_positional_encoding_mistake_is_rejected_with_its_diagnosis(checker, function, diagnosis):
-    ok, said = verdict(checker, function)
-    assert ok is False
-    assert diagnosis in said, said
-    assert said.startswith("✗")
+    assert_rejected(checker, function, diagnosis)
 
 
 @pytest.mark.parametrize("function", [transformer.positional_encoding, good_pe, looped_pe, exp_log_pe])

@@ -1,20 +1,12 @@
 """What the checkers of the convolution chapters accept, and what they reject with which diagnosis."""
-import io
 import math
-from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
 
+from checking import assert_rejected, verdict
 from lib import conv, pooling
 from lib.exercises import check_conv2d, check_conv_output_size, check_pool_forward, check_zero_pad
-
-
-def verdict(checker, function):
-    out = io.StringIO()
-    with redirect_stdout(out):
-        ok = checker(function)
-    return ok, out.getvalue()
 
 
 # ----------------------------------------------------------------- conv2d (chapter 15)
@@ -246,10 +238,7 @@ def _name(function):
 @pytest.mark.parametrize("checker, function, diagnosis", MISTAKES,
                          ids=[f"{c.__name__}-{_name(f)}-{i}" for i, (c, f, _) in enumerate(MISTAKES)])
 def test_a_typical_mistake_is_rejected_with_its_diagnosis(checker, function, diagnosis):
-    ok, said = verdict(checker, function)
-    assert ok is False
-    assert diagnosis in said, said
-    assert said.startswith("✗")
+    assert_rejected(checker, function, diagnosis)
 
 
 def _lib_conv2d(image, kernel, b):

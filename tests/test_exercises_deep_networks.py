@@ -1,21 +1,12 @@
 """What the checkers of Part III accept, and what they reject with which diagnosis."""
-import io
-from contextlib import redirect_stdout
-
 import numpy as np
 import pytest
 
+from checking import assert_rejected, verdict
 from lib.activations import ACTIVATIONS
 from lib.batchnorm import batchnorm_backward
 from lib.deep import layer_backward
 from lib.exercises import check_batchnorm_backward, check_layer_backward
-
-
-def verdict(checker, function):
-    out = io.StringIO()
-    with redirect_stdout(out):
-        ok = checker(function)
-    return ok, out.getvalue()
 
 
 # ----------------------------------------------------------------- layer_backward (chapter 09)
@@ -118,10 +109,7 @@ MISTAKES = [
 @pytest.mark.parametrize("checker, function, diagnosis", MISTAKES,
                          ids=[f"{c.__name__}-{i}" for i, (c, f, _) in enumerate(MISTAKES)])
 def test_a_typical_mistake_is_rejected_with_its_diagnosis(checker, function, diagnosis):
-    ok, said = verdict(checker, function)
-    assert ok is False
-    assert diagnosis in said, said
-    assert said.startswith("✗")
+    assert_rejected(checker, function, diagnosis)
 
 
 ACCEPTED = [(check_layer_backward, layer_backward), (check_layer_backward, good_layer_backward),

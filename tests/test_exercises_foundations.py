@@ -1,10 +1,8 @@
 """What the checkers of Parts I and II accept, and what they reject with which diagnosis."""
-import io
-from contextlib import redirect_stdout
-
 import numpy as np
 import pytest
 
+from checking import assert_rejected, verdict
 from lib.activations import leaky_relu, leaky_relu_derivative, relu_derivative, sigmoid
 from lib.exercises import (check_backward_propagation, check_images_to_columns, check_layer_forward,
                            check_leaky_relu_derivative, check_perceptron_train, check_propagate,
@@ -13,13 +11,6 @@ from lib.images import images_to_columns
 from lib.logistic import propagate, propagate_loop
 from lib.nn import backward_propagation
 from lib.perceptron import perceptron_train
-
-
-def verdict(checker, function):
-    out = io.StringIO()
-    with redirect_stdout(out):
-        ok = checker(function)
-    return ok, out.getvalue()
 
 
 # ----------------------------------------------------------------- sigmoid
@@ -303,10 +294,7 @@ MISTAKES = [
 @pytest.mark.parametrize("checker, function, diagnosis", MISTAKES,
                          ids=[f"{c.__name__}-{f.__name__}-{i}" for i, (c, f, _) in enumerate(MISTAKES)])
 def test_a_typical_mistake_is_rejected_with_its_diagnosis(checker, function, diagnosis):
-    ok, said = verdict(checker, function)
-    assert ok is False
-    assert diagnosis in said, said
-    assert said.startswith("✗")
+    assert_rejected(checker, function, diagnosis)
 
 
 def _lib_perceptron_train(X, y, learning_rate=0.1, num_epochs=100, w0=None):

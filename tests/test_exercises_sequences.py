@@ -1,20 +1,11 @@
 """What the checkers of Part V (sequence models) accept, and what they reject with which diagnosis."""
-import io
-from contextlib import redirect_stdout
-
 import numpy as np
 import pytest
 
+from checking import assert_rejected, verdict
 from lib import lstm, rnn, text
 from lib.exercises import (check_lstm_cell_forward, check_one_hot_sequences, check_rnn_cell_forward,
                            check_rnn_step_backward)
-
-
-def verdict(checker, function):
-    out = io.StringIO()
-    with redirect_stdout(out):
-        ok = checker(function)
-    return ok, out.getvalue()
 
 
 def sigmoid(z):
@@ -266,10 +257,7 @@ def _name(function):
 @pytest.mark.parametrize("checker, function, diagnosis", MISTAKES,
                          ids=[f"{c.__name__}-{_name(f)}-{i}" for i, (c, f, _) in enumerate(MISTAKES)])
 def test_a_typical_mistake_is_rejected_with_its_diagnosis(checker, function, diagnosis):
-    ok, said = verdict(checker, function)
-    assert ok is False
-    assert diagnosis in said, said
-    assert said.startswith("✗")
+    assert_rejected(checker, function, diagnosis)
 
 
 def _lib_lstm(xt, a_prev, c_prev, p):

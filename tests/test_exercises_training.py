@@ -1,22 +1,13 @@
 """What the checkers of Part III (softmax, dropout, input normalisation, Adam) accept, and what they reject with which diagnosis."""
-import io
-from contextlib import redirect_stdout
-
 import numpy as np
 import pytest
 
+from checking import assert_rejected, verdict
 from lib.activations import softmax
 from lib.exercises import check_adam_update, check_dropout_forward, check_normalize, check_softmax
 from lib.initialization import apply_normalization, fit_normalization
 from lib.optimizers import adam_update
 from lib.regularization import dropout_forward
-
-
-def verdict(checker, function):
-    out = io.StringIO()
-    with redirect_stdout(out):
-        ok = checker(function)
-    return ok, out.getvalue()
 
 
 # ----------------------------------------------------------------- softmax
@@ -289,10 +280,7 @@ MISTAKES = [
 @pytest.mark.parametrize("checker, function, diagnosis", MISTAKES,
                          ids=[f"{c.__name__}-{getattr(f, '__name__', 'f')}-{i}" for i, (c, f, _) in enumerate(MISTAKES)])
 def test_a_typical_mistake_is_rejected_with_its_diagnosis(checker, function, diagnosis):
-    ok, said = verdict(checker, function)
-    assert ok is False
-    assert diagnosis in said, said
-    assert said.startswith("✗")
+    assert_rejected(checker, function, diagnosis)
 
 
 @pytest.mark.parametrize("checker, function", [

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from contract import bad
 from lib.data import make_moons
-from lib.minibatch import minibatch_indices, minibatches
+from lib.minibatch import length_buckets, minibatch_indices, minibatches
 
 
 @settings(max_examples=60, deadline=None)
@@ -72,10 +72,37 @@ def test_the_same_seed_gives_the_same_batches():
     assert not np.array_equal(a[0][0], c[0][0])
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 200), st.integers(1, 40), st.integers(1, 5))
+def test_length_buckets_use_every_sequence_once_in_batches_of_similar_lengths(seed, m, batch_size, group):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 30, size=m)
+    batches = length_buckets(lengths, batch_size, np.random.default_rng(seed), group)
+    assert np.array_equal(np.sort(np.concatenate(batches)), np.arange(m))
+    assert all(1 <= b.size <= batch_size for b in batches)
+    if group == 1:
+        return
+    # sorted within each run of `group` batches: a batch's lengths are a contiguous slice of
+    # its run's sorted lengths, so no batch straddles another batch of the same run
+    for b in batches:
+        assert np.all(np.diff(lengths[b]) >= 0)
+
+
+def test_length_buckets_of_one_group_of_everything_are_sorted_batches():
+    lengths = np.array([5, 1, 4, 2, 3, 6])
+    batches = length_buckets(lengths, 2, np.random.default_rng(0), group=3)
+    assert sorted(tuple(lengths[b]) for b in batches) == [(1, 2), (3, 4), (5, 6)]
+
+
 _X, _Y = make_moons(m=20, seed=0)
 _RNG = np.random.default_rng(0)
 
 BAD_INPUTS = [
+    bad(length_buckets, "lengths", np.ones((2, 3)), 2, _RNG),
+    bad(length_buckets, "lengths", np.array([]), 2, _RNG),
+    bad(length_buckets, "batch_size", np.ones(4), 0, _RNG),
+    bad(length_buckets, "rng", np.ones(4), 2, 3, error=TypeError),
+    bad(length_buckets, "group", np.ones(4), 2, _RNG, 0),
     bad(minibatch_indices, "m", 0, 4, _RNG),
     bad(minibatch_indices, "m", 2.5, 4, _RNG, error=TypeError),
     bad(minibatch_indices, "batch_size", 10, 0, _RNG),
