@@ -42,11 +42,15 @@ def requirement(url=None, ref=None):
 
 
 def cell_source(url=None, ref=None):
-    return f'''# On Colab, install this book's `lib` (version {ref or 'v' + version()}) where it is missing; elsewhere this does nothing.
-import importlib.util, subprocess, sys
+    """The cell's code, as `ruff format` leaves it (the chapters' code is formatted with ruff)."""
+    return f'''# On Colab, install this book's lib ({ref or 'v' + version()}) where it is missing; elsewhere, nothing.
+import importlib.util
+import subprocess
+import sys
 
+LIB = "{requirement(url, ref)}"
 if importlib.util.find_spec("lib") is None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "{requirement(url, ref)}"], check=True)'''
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", LIB], check=True)'''
 
 
 def _cell(source):
