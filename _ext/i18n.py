@@ -200,7 +200,13 @@ def latex(language, args):
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     elements = {**config["sphinx"]["config"].get("latex_elements", {}),
                 "fontenc": "\\usepackage{fontspec}\n\\defaultfontfeatures[\\rmfamily,\\sffamily,\\ttfamily]{}",
-                "fvset": "\\fvset{fontsize=auto}"}   # Sphinx's xelatex defaults, without xeCJK
+                "fvset": "\\fvset{fontsize=auto}",   # Sphinx's xelatex defaults, without xeCJK
+                # Chinese text in a Chinese font that also has Latin letters; FreeMono for code
+                # (the preamble's switch still catches a Chinese character anywhere else).
+                "fontpkg": "\\setmainfont{WenQuanYi Micro Hei}[AutoFakeSlant, AutoFakeBold]\n"
+                           "\\setsansfont{WenQuanYi Micro Hei}[AutoFakeSlant, AutoFakeBold]\n"
+                           "\\setmonofont{FreeMono}[Extension = .otf, UprightFont = *, ItalicFont = *Oblique,"
+                           " BoldFont = *Bold, BoldItalicFont = *BoldOblique, Scale = 0.9]"}
     overrides = {**TRANSLATION_CONFIG, "language": language, "nb_execution_cache_path": str(CACHE),
                  "latex_elements": elements}
     return _build(BUILD / "i18n" / language / "latex", "latex", overrides, args)
