@@ -5,6 +5,7 @@ HTML book's code column holds at 1280 pixels; `ruff format chapters/` applies
 it. Lines ruff cannot split (a long string, a comment) are checked here too.
 """
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,16 @@ def test_ruff_formats_every_chapter_as_committed():
 
 def test_pyproject_sets_the_line_length_the_column_holds():
     assert f"line-length = {LINE_LENGTH}" in (ROOT / "pyproject.toml").read_text()
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_line_of_code_in_the_text_is_wider_than_the_column(path):
+    # the code blocks of the Markdown (the exercises' solutions) are set in the same column
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    long = [line for block in re.findall(r"```\w*\n(.*?)```", text, re.S) for line in block.split("\n")
+            if len(line) > LINE_LENGTH]
+    assert not long, f"{path.name}: code lines over {LINE_LENGTH} characters in the text: {long[:3]}"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
