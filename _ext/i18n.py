@@ -132,7 +132,33 @@ def _search_language():
     return SearchChineseBigrams
 
 
+def part_captions(language):
+    """{English caption: translation} of the parts of _toc.yml, from locales/<language>/toc.yml.
+
+    The captions live in _toc.yml, not in a page, so Sphinx's extraction never sees them;
+    each edition translates them in this one small file instead.
+    """
+    import yaml
+
+    path = LOCALES / language / "toc.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _translate_captions(app, doctree):
+    language = _edition(app.config.language)
+    if language is None:
+        return
+    from sphinx import addnodes
+
+    captions = part_captions(language)
+    for toctree in doctree.findall(addnodes.toctree):
+        caption = toctree.get("caption")
+        if caption in captions:
+            toctree["caption"] = captions[caption]
+
+
 def setup(app):
+    app.connect("doctree-read", _translate_captions)
     app.connect("config-inited", _use_templates)
     app.connect("builder-inited", _add_styles)
     app.connect("html-page-context", add_language_switch)

@@ -109,3 +109,14 @@ def test_po_files_hold_every_extracted_message():
             stale[name.as_posix()] = len(wanted - have)
     assert not stale, (f"English text changed since the .po files were updated (new messages per "
                        f"file: {stale}): run `python3 dev.py translations`, then translate them")
+
+
+def test_every_part_caption_of_the_table_of_contents_is_translated():
+    import yaml
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import i18n
+    captions = [part["caption"] for part in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]]
+    for language in i18n.EDITIONS:
+        translated = i18n.part_captions(language)
+        missing = [c for c in captions if not translated.get(c)]
+        assert not missing, f"locales/{language}/toc.yml: no translation of {missing}"
